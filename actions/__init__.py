@@ -1,0 +1,1 @@
+"""Custom actions of the assistant, split by concern (answering, routing, fallback)."""

@@ -1,0 +1,1 @@
+"""What faces users and agents: channels, NLU components, renderers, the agent CLI."""

@@ -1,0 +1,100 @@
+"""Command line of the assistant: ``python -m bot <command>``.
+
+* ``serve``: start the action server and the Rasa server (what ``make run`` calls);
+* ``ask``: show how the assistant understands and answers questions (for agents);
+* ``misunderstood``: list recent messages the assistant did not understand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import time
+from pathlib import Path
+from typing import List, Optional
+
+from bot.launcher import PROJECT_DIR, ServerSettings, Servers
+
+
+def serve(arguments: argparse.Namespace) -> int:
+    settings = ServerSettings(
+        model=Path(arguments.model),
+        port=arguments.port,
+        action_port=arguments.action_port,
+        cors="*",
+    )
+    servers = Servers(settings)
+    print("Démarrage du serveur d'actions et du serveur Rasa (chargement du modèle)...", flush=True)
+    servers.start()
+    print(
+        f"\nL'assistant est prêt.\n"
+        f"  Page web :        {servers.url}/webhooks/web/\n"
+        f"  API REST :        POST {servers.url}/webhooks/rest/webhook "
+        f'{{"sender": "moi", "message": "comment demander le RSA ?"}}\n'
+        f"  Socket.IO :       {servers.url}/socket.io\n"
+        f"  Journaux :        {servers.rasa_log} et {servers.action_log}\n"
+        f"Ctrl-C pour arrêter.",
+        flush=True,
+    )
+    stopping = False
+
+    def stop(*_: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        while not stopping and all(process.poll() is None for process in servers.processes):
+            time.sleep(0.5)
+    finally:
+        servers.stop()
+    return 0
+
+
+def ask(arguments: argparse.Namespace) -> int:
+    from bot.agent_cli import ask as explain_questions
+
+    questions = list(arguments.questions)
+    if arguments.file:
+        questions.extend(
+            line.strip()
+            for line in Path(arguments.file).read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")
+        )
+    if not questions:
+        print("Donnez une question, ou --file avec une question par ligne.")
+        return 2
+    print(
+        explain_questions(
+            questions, Path(arguments.model), as_json=arguments.json, independent=arguments.independent
+        )
+    )
+    return 0
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve_parser = commands.add_parser("serve", help="start the servers")
+    serve_parser.add_argument("--model", default=str(PROJECT_DIR / "models" / "current.tar.gz"))
+    serve_parser.add_argument("--port", type=int, default=5005)
+    serve_parser.add_argument("--action-port", type=int, default=5055)
+    serve_parser.set_defaults(handler=serve)
+
+    ask_parser = commands.add_parser("ask", help="explain how questions are understood and answered")
+    ask_parser.add_argument("questions", nargs="*", help="questions, in French")
+    ask_parser.add_argument("--file", help="a file with one question per line (one conversation)")
+    ask_parser.add_argument("--independent", action="store_true", help="no context between questions")
+    ask_parser.add_argument("--json", action="store_true", help="machine-readable output")
+    ask_parser.add_argument("--model", default=str(PROJECT_DIR / "models" / "current.tar.gz"))
+    ask_parser.set_defaults(handler=ask)
+
+    arguments = parser.parse_args(argv)
+    return int(arguments.handler(arguments))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Input channels: REST with validation, web (socket.io), Twilio Voice."""

@@ -1,0 +1,1 @@
+"""Custom NLU components of the pipeline (see ``config.yml``)."""

@@ -1,0 +1,1 @@
+"""The knowledge base of dispositifs of the Pas-de-Calais orientation assistant."""

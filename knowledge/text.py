@@ -1,0 +1,45 @@
+"""Text normalisation shared by the knowledge base, the commune resolver and the NLU data.
+
+People write "st omer", "Saint-Omer", "ST OMER" or "saint omer": all become "saint omer".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'"})
+_SEPARATORS = re.compile(r"[\s\-_/.,;:!?()\"«»\u00a0\u2011\u2013\u2014]+")
+_ABBREVIATIONS = {"st": "saint", "ste": "sainte", "s/": "sur"}
+
+
+def strip_accents(text: str) -> str:
+    """Remove diacritics: "Liévin" -> "Lievin", "œ" -> "oe"."""
+    text = text.replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae").replace("Æ", "AE")
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def fold(text: str) -> str:
+    """Lower-case, accent-free, single-spaced words; apostrophes split words.
+
+    >>> fold("Saint-Étienne-au-Mont")
+    'saint etienne au mont'
+    >>> fold("ST  OMER")
+    'saint omer'
+    """
+    text = strip_accents(text.translate(_APOSTROPHES)).lower()
+    text = text.replace("'", " ")
+    words = [word for word in _SEPARATORS.split(text) if word]
+    return " ".join(_ABBREVIATIONS.get(word, word) for word in words)
+
+
+def seed_text(text: str) -> str:
+    """Normalise text extracted from a PDF so that a quote can be found in it.
+
+    Joins lines, unifies apostrophes and spaces, and rejoins words split by a hyphen at a
+    line end ("Pas-\\nde-Calais" -> "Pas-de-Calais").
+    """
+    text = text.translate(_APOSTROPHES).replace("\u00a0", " ")
+    text = re.sub(r"\s+", " ", text)
+    return re.sub(r"(\w)- (\w)", r"\1-\2", text).strip()
