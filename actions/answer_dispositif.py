@@ -50,7 +50,7 @@ class ActionAnswerDispositif(Action):
             base, intent, confidence, latest, tracker.get_slot("dispositif")
         )
         commune_insee = resolve_commune_insee(base, latest, tracker.get_slot("commune"))
-        events: List[EventType] = []
+        events: List[EventType] = [SlotSet("handoff_offered", False)]
         if commune_insee:
             events.append(SlotSet("commune", commune_insee))
         if resolution.record is None:

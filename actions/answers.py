@@ -98,8 +98,8 @@ class AnswerComposer:
         self.base = base
         self.domain = domain
 
-    def text(self, name: str, **values: Any) -> str:
-        return response_text(self.domain, name, **values)
+    def text(self, response: str, **values: Any) -> str:
+        return response_text(self.domain, response, **values)
 
     def compose(
         self, record: Dispositif, attribute: Optional[str], commune: Optional[Commune]

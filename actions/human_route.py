@@ -76,7 +76,7 @@ def offer_human(
             kind="handoff",
         ),
     )
-    return [SlotSet("handoff_offered", True)]
+    return [SlotSet("handoff_offered", not is_open)]
 
 
 class ActionHumanRoute(Action):
@@ -126,3 +126,19 @@ class ActionHandleFallback(Action):
             buttons=response_buttons(domain, "utter_topic_buttons"),
         )
         return []
+
+
+class ActionDeclineOffer(Action):
+    """"Non": withdraw a pending call-back offer and ask what else."""
+
+    def name(self) -> str:
+        return "action_decline_offer"
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: Dict[str, Any],
+    ) -> List[EventType]:
+        dispatcher.utter_message(text=response_text(domain, "utter_anything_else"))
+        return [SlotSet("handoff_offered", False)]

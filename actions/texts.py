@@ -15,11 +15,11 @@ class _KeepMissing(dict):
         return "{" + key + "}"
 
 
-def response_text(domain: Dict[str, Any], name: str, **values: Any) -> str:
-    """The first variation of response ``name``, with ``{placeholders}`` filled."""
-    variations = domain.get("responses", {}).get(name)
+def response_text(domain: Dict[str, Any], response: str, **values: Any) -> str:
+    """The first variation of ``response``, with ``{placeholders}`` filled."""
+    variations = domain.get("responses", {}).get(response)
     if not variations:
-        raise KeyError(f"response {name!r} is missing from the domain")
+        raise KeyError(f"response {response!r} is missing from the domain")
     template = variations[0].get("text", "")
     return string.Formatter().vformat(template, (), _KeepMissing(values))
 

@@ -2,7 +2,8 @@
 
 * ``serve``: start the action server and the Rasa server (what ``make run`` calls);
 * ``ask``: show how the assistant understands and answers questions (for agents);
-* ``misunderstood``: list recent messages the assistant did not understand.
+* ``misunderstood``: list recent messages the assistant did not understand;
+* ``callbacks``: list, export (CSV) and close call-back requests.
 """
 
 from __future__ import annotations
@@ -74,6 +75,47 @@ def ask(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def misunderstood(arguments: argparse.Namespace) -> int:
+    from bot.misunderstood import recent_misunderstood, render, tracker_store_url
+
+    url = arguments.url or tracker_store_url(Path(arguments.endpoints))
+    print(render(recent_misunderstood(url, arguments.limit)))
+    return 0
+
+
+def callbacks(arguments: argparse.Namespace) -> int:
+    from actions.callback_store import CallbackRepository
+
+    repository = CallbackRepository(arguments.url)
+    if arguments.action == "list":
+        requests = repository.list(None if arguments.all else "open")
+        if not requests:
+            print("Aucune demande de rappel.")
+        for request in requests:
+            print(
+                f"{request.reference}  {request.created_at:%Y-%m-%d %H:%M}  {request.status:6}  "
+                f"{request.channel:12}  {request.name}  {request.phone}  {request.subject}"
+            )
+        return 0
+    if arguments.action == "export":
+        content = repository.export_csv(None if arguments.all else "open")
+        if arguments.output:
+            Path(arguments.output).write_text(content, encoding="utf-8")
+            print(f"Exporté dans {arguments.output}")
+        else:
+            print(content, end="")
+        return 0
+    if not arguments.reference:
+        print("Indiquez le numéro de la demande à clore.")
+        return 2
+    closed = repository.close(arguments.reference, arguments.note)
+    if closed is None:
+        print(f"Aucune demande {arguments.reference}.")
+        return 1
+    print(f"Demande {closed.reference} close.")
+    return 0
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -91,6 +133,21 @@ def main(argv: Optional[List[str]] = None) -> int:
     ask_parser.add_argument("--json", action="store_true", help="machine-readable output")
     ask_parser.add_argument("--model", default=str(PROJECT_DIR / "models" / "current.tar.gz"))
     ask_parser.set_defaults(handler=ask)
+
+    missed_parser = commands.add_parser("misunderstood", help="recent messages not understood")
+    missed_parser.add_argument("--limit", type=int, default=50)
+    missed_parser.add_argument("--endpoints", default=str(PROJECT_DIR / "endpoints.yml"))
+    missed_parser.add_argument("--url", help="SQLAlchemy URL of the tracker store (overrides --endpoints)")
+    missed_parser.set_defaults(handler=misunderstood)
+
+    callback_parser = commands.add_parser("callbacks", help="call-back requests")
+    callback_parser.add_argument("action", choices=["list", "export", "close"])
+    callback_parser.add_argument("reference", nargs="?", help="request number (close)")
+    callback_parser.add_argument("--note", help="closing note (close)")
+    callback_parser.add_argument("--all", action="store_true", help="closed requests too")
+    callback_parser.add_argument("--output", help="CSV file (export)")
+    callback_parser.add_argument("--url", help="database URL (default: $CALLBACK_DB_URL or var/callbacks.db)")
+    callback_parser.set_defaults(handler=callbacks)
 
     arguments = parser.parse_args(argv)
     return int(arguments.handler(arguments))

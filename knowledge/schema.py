@@ -173,7 +173,7 @@ class Dispositif(_Strict):
     name: str
     aliases: List[str] = Field(min_length=1)
     category: Category
-    intent: str = Field(pattern=r"^ask_[a-z_]+$")
+    intent: str = Field(pattern=r"^(ask_[a-z_]+|emergency)$")
     status: Status
     summary: Fact
     public: List[Fact] = []
