@@ -12,10 +12,10 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') $(wild
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help install train run test shell validate bench
+.PHONY: help install train run test shell validate bench system-deps web-assets run-scale bench-latency
 
 help: ## list the commands
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
 install: $(VENV)/.installed ## create .venv from requirements.lock (once; seconds afterwards)
 
@@ -29,10 +29,10 @@ $(VENV)/.installed: requirements.lock .python-version
 
 train: $(MODEL) ## train the model if data, domain or config changed
 
-$(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
+$(MODEL): $(TRAINING_INPUTS) | $(VENV)/.installed
 	$(BIN)/rasa train --fixed-model-name current --out models --num-threads 2
 
-run: train ## install what is missing, train if needed, start the assistant on localhost:5005
+run: train web-assets ## install what is missing, train if needed, start the assistant on localhost:5005
 	$(BIN)/python -m bot serve
 
 shell: train ## talk to the assistant in the terminal (starts the action server too)
@@ -43,5 +43,35 @@ validate: install ## check training data, domain and knowledge base
 	$(BIN)/rasa data validate --fail-on-warnings
 	$(BIN)/python -m knowledge check
 
-test: train ## run every test (unit, knowledge base, data validation, servers, conversations)
+test: train system-deps web-assets ## run every test (unit, knowledge base, data, servers, voice, browser, scale-out)
 	$(BIN)/python -m pytest
+
+# Debian packages the tests start for real: Chromium (browser tests), PostgreSQL, PgBouncer,
+# Redis and nginx (scale-out tests, `make run-scale`). Installed only when missing; CI runs
+# as root on a fresh machine.
+SYSTEM_PACKAGES := chromium:/usr/bin/chromium postgresql:/usr/lib/postgresql/*/bin/initdb \
+  pgbouncer:/usr/sbin/pgbouncer redis-server:/usr/bin/redis-server nginx:/usr/sbin/nginx
+
+system-deps: ## install Chromium, PostgreSQL, PgBouncer, Redis, nginx (Debian packages) if missing
+	@missing=""; \
+	for item in $(SYSTEM_PACKAGES); do \
+	  ls $${item#*:} >/dev/null 2>&1 || missing="$$missing $${item%%:*}"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  echo "Installing:$$missing"; \
+	  $$sudo apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+
+# The web page's npm dependencies (socket.io client), served locally: no CDN at run time.
+web-assets: bot/web/node_modules/.package-lock.json ## install the chat page's npm packages
+
+bot/web/node_modules/.package-lock.json: bot/web/package.json bot/web/package-lock.json
+	cd bot/web && npm ci --no-audit --no-fund --loglevel=error
+
+run-scale: train system-deps ## 2 Rasa + 2 action servers behind nginx (:8080), PostgreSQL, Redis
+	$(BIN)/python -m deploy serve
+
+bench-latency: train ## REST turn latency, one user and 20 turns/s (bench/results/rest_latency.md)
+	$(BIN)/python -m bench.rest_latency

@@ -1,7 +1,8 @@
 """Start the action server and the Rasa server as child processes, and stop them.
 
-Used by ``python -m bot serve`` (what ``make run`` calls) and by the integration tests,
-so both run the real servers the same way.
+Used by ``python -m bot serve`` (what ``make run`` calls), by the integration tests and,
+one server at a time, by the scale-out cluster (``deploy/``), so all run the real servers
+the same way.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, Iterable, List, Optional
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
@@ -59,6 +60,90 @@ def _tail(log: Path, lines: int = 40) -> str:
     return "\n".join(log.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
 
 
+def server_environment(extra: Optional[Dict[str, str]] = None) -> Dict[str, str]:
+    """The environment of a server process: this one, the project on the path, ``extra``."""
+    env = {**os.environ, "PYTHONPATH": str(PROJECT_DIR), **(extra or {})}
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    return env
+
+
+def spawn(arguments: List[str], log: Path, env: Dict[str, str]) -> subprocess.Popen:
+    """Start ``arguments`` in its own process group, output to ``log``."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("w", encoding="utf-8") as handle:
+        return subprocess.Popen(
+            arguments,
+            cwd=PROJECT_DIR,
+            env=env,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def start_action_server(port: int, log: Path, env: Dict[str, str]) -> subprocess.Popen:
+    """Start ``rasa run actions`` on ``port``; ``wait_for_action_server`` tells when ready."""
+    return spawn(
+        [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(port)],
+        log,
+        env,
+    )
+
+
+def start_rasa_server(
+    model: Path,
+    port: int,
+    log: Path,
+    env: Dict[str, str],
+    endpoints: Path = PROJECT_DIR / "endpoints.yml",
+    credentials: Path = PROJECT_DIR / "credentials.yml",
+    enable_api: bool = False,
+    cors: Optional[str] = None,
+) -> subprocess.Popen:
+    """Start one ``rasa run`` on ``port``; ``wait_for_rasa_server`` tells when the model
+    is loaded."""
+    arguments = [
+        str(VENV_BIN / "rasa"), "run",
+        "--model", str(model),
+        "--port", str(port),
+        "--endpoints", str(endpoints),
+        "--credentials", str(credentials),
+    ]
+    if enable_api:
+        arguments.append("--enable-api")
+    if cors:
+        arguments.extend(["--cors", cors])
+    return spawn(arguments, log, env)
+
+
+def wait_for_action_server(
+    port: int, process: subprocess.Popen, log: Path, timeout: float = 180.0
+) -> None:
+    """Return once the action server answers ``/health``; ``ServersFailed`` otherwise."""
+    _wait_until(f"http://localhost:{port}/health", process, log, timeout)
+
+
+def wait_for_rasa_server(
+    port: int, process: subprocess.Popen, log: Path, timeout: float = 180.0
+) -> None:
+    """Return once the Rasa server has loaded its model and serves the REST channel."""
+    _wait_until(f"http://localhost:{port}/webhooks/rest/", process, log, timeout)
+
+
+def stop_processes(processes: Iterable[subprocess.Popen], grace: float = 15.0) -> None:
+    """SIGTERM each process group, SIGKILL those still running after ``grace`` seconds."""
+    processes = list(processes)
+    for process in processes:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+    for process in processes:
+        try:
+            process.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
 class Servers:
     """The two servers of one assistant; a context manager that always stops them."""
 
@@ -72,60 +157,32 @@ class Servers:
     def url(self) -> str:
         return f"http://localhost:{self.settings.port}"
 
-    def _spawn(self, arguments: List[str], log: Path, env: Dict[str, str]) -> subprocess.Popen:
-        log.parent.mkdir(parents=True, exist_ok=True)
-        handle = log.open("w", encoding="utf-8")
-        process = subprocess.Popen(
-            arguments,
-            cwd=PROJECT_DIR,
-            env=env,
-            stdout=handle,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        self.processes.append(process)
-        return process
-
     def start(self, timeout: float = 180.0) -> "Servers":
         settings = self.settings
-        env = {**os.environ, "PYTHONPATH": str(PROJECT_DIR), **settings.env}
-        env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-        actions = self._spawn(
-            [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions",
-             "--port", str(settings.action_port)],
-            self.action_log,
+        env = server_environment(settings.env)
+        actions = start_action_server(settings.action_port, self.action_log, env)
+        self.processes.append(actions)
+        rasa = start_rasa_server(
+            settings.model,
+            settings.port,
+            self.rasa_log,
             env,
+            endpoints=settings.endpoints,
+            credentials=settings.credentials,
+            enable_api=settings.enable_api,
+            cors=settings.cors,
         )
-        arguments = [
-            str(VENV_BIN / "rasa"), "run",
-            "--model", str(settings.model),
-            "--port", str(settings.port),
-            "--endpoints", str(settings.endpoints),
-            "--credentials", str(settings.credentials),
-        ]
-        if settings.enable_api:
-            arguments.append("--enable-api")
-        if settings.cors:
-            arguments.extend(["--cors", settings.cors])
-        rasa = self._spawn(arguments, self.rasa_log, env)
+        self.processes.append(rasa)
         try:
-            _wait_until(f"http://localhost:{settings.action_port}/health", actions, self.action_log, timeout)
-            _wait_until(f"{self.url}/webhooks/rest/", rasa, self.rasa_log, timeout)
+            wait_for_action_server(settings.action_port, actions, self.action_log, timeout)
+            wait_for_rasa_server(settings.port, rasa, self.rasa_log, timeout)
         except ServersFailed:
             self.stop()
             raise
         return self
 
     def stop(self) -> None:
-        for process in self.processes:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        for process in self.processes:
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+        stop_processes(self.processes)
         self.processes.clear()
 
     def __enter__(self) -> "Servers":

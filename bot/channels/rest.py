@@ -8,7 +8,9 @@ Rasa's stock ``rest`` channel answers a request without ``sender`` under one sha
   ``sender``, a ``message`` that is not a non-empty string, or ``metadata`` that is not an
   object;
 * one message per bot utterance, text, buttons and custom payload together (the stock
-  channel splits them).
+  channel splits them);
+* an apology with the human route when the turn produced no bot message, e.g. because
+  the action server is down (``bot.channels.fault_reply``).
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+
+from bot.channels.fault_reply import technical_problem_message
 
 logger = logging.getLogger(__name__)
 
@@ -104,6 +108,10 @@ class ValidatedRestInput(RestInput):
             messages = await handle_message(
                 on_new_message, text, sender, self.name(), metadata
             )
+            if not messages:
+                logger.error("A turn produced no answer: sending the technical-problem reply.")
+                apology = technical_problem_message(sender, request.app.ctx.agent.domain.responses)
+                messages = [apology] if apology else []
             return response.json(messages)
 
         return webhook

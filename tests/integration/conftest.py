@@ -79,3 +79,15 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
     )
     with Servers(settings) as servers:
         yield Assistant(servers, clock_file)
+
+
+@pytest.fixture(scope="session")
+def phone_line(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """The real servers with the phone channel (signature checked against a public URL)
+    and SMS sent to a local stand-in for Twilio's API (tests/integration/phone_line.py)."""
+    from tests.integration.phone_line import PhoneLine
+
+    if not MODEL.exists():
+        pytest.fail("no trained model: run `make train` (make test does it)")
+    with PhoneLine.start(tmp_path_factory.mktemp("phone"), MODEL) as line:
+        yield line

@@ -1,0 +1,39 @@
+"""The held-out split stays out of the training data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from bench.split_heldout import HELDOUT_FILE, TRAINING_DIR, examples_of, is_heldout, plain_text
+
+
+def training_examples():
+    for path in sorted(Path(TRAINING_DIR).glob("*.yml")):
+        for item in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
+            if "intent" in item:
+                for example in examples_of(item["examples"]):
+                    yield item["intent"], example
+
+
+def heldout_examples():
+    for item in yaml.safe_load(HELDOUT_FILE.read_text(encoding="utf-8"))["nlu"]:
+        for example in examples_of(item["examples"]):
+            yield item["intent"], example
+
+
+def test_no_training_example_belongs_to_the_heldout_split():
+    leaked = [example for _, example in training_examples() if is_heldout(example)]
+    assert leaked == [], "run `python bench/split_heldout.py` to move them"
+
+
+def test_heldout_is_at_least_15_percent_and_disjoint():
+    train = {plain_text(example).lower() for _, example in training_examples()}
+    heldout = [plain_text(example).lower() for _, example in heldout_examples()]
+    assert len(heldout) >= 0.15 * (len(heldout) + len(train))
+    assert not set(heldout) & train
+
+
+def test_the_split_rule_is_stable():
+    assert is_heldout("comment demander le RSA ?") == is_heldout("comment demander le [RSA](dispositif) ?")
