@@ -16,6 +16,9 @@ from knowledge.schema import Contact, Dispositif, Fact, Office
 from actions.texts import response_buttons, response_text
 
 GPS_ID = "gps_administration"
+HUMAN_PAYLOAD = "/ask_human"
+# Three follow-ups keep a spoken menu short enough to remember.
+MAX_FOLLOW_UPS = 3
 
 # The facts of a record that answer each attribute (contact and horaires are composed
 # from contacts and local offices).
@@ -122,7 +125,7 @@ class AnswerComposer:
             record=record,
             attribute=None,
             source_keys=[*record.summary.sources, *contact.sources],
-            buttons=response_buttons(self.domain, "utter_answer_buttons"),
+            buttons=self._follow_up_buttons(None),
         )
 
     def _facts(self, record: Dispositif, attribute: str) -> Answer:
@@ -150,8 +153,20 @@ class AnswerComposer:
             record=record,
             attribute=attribute,
             source_keys=[key for fact in facts for key in fact.sources],
-            buttons=response_buttons(self.domain, "utter_answer_buttons"),
+            buttons=self._follow_up_buttons(attribute),
         )
+
+    def _follow_up_buttons(self, answered: Optional[str]) -> List[Dict[str, str]]:
+        """The next questions worth offering: not the one just answered, at most
+        ``MAX_FOLLOW_UPS`` of them, then the way to a person."""
+        buttons = response_buttons(self.domain, "utter_answer_buttons")
+        follow_ups = [
+            button
+            for button in buttons
+            if button["payload"] != HUMAN_PAYLOAD and button["payload"] != f"/ask_{answered}"
+        ]
+        human = [button for button in buttons if button["payload"] == HUMAN_PAYLOAD]
+        return follow_ups[:MAX_FOLLOW_UPS] + human
 
     def _unknown(self, record: Dispositif, attribute: str) -> Answer:
         text = self.text(
@@ -216,5 +231,5 @@ class AnswerComposer:
             source_keys=keys,
             offices=offices,
             gps_cited=gps_needed,
-            buttons=response_buttons(self.domain, "utter_answer_buttons"),
+            buttons=self._follow_up_buttons(attribute),
         )

@@ -110,13 +110,15 @@ def resolve_attribute(
     """The attribute asked (``None`` = an overview of the dispositif)."""
     if intent in ATTRIBUTE_INTENTS:
         return ATTRIBUTE_INTENTS[intent]
-    for entity in entities_of(latest_message, "attribut"):
-        if entity.get("value") in ATTRIBUTES:
-            return str(entity["value"])
     cued = cue_attribute(latest_message.get("text") or "")
     if cued:
         return cued
-    if intent == "inform_commune":
+    # "je suis à Lens" reads as a situation as much as a commune: without a situation in
+    # it, it only says where the person lives, which personalises the previous answer.
+    gives_only_commune = bool(entities_of(latest_message, "commune")) and not entities_of(
+        latest_message, "situation"
+    )
+    if intent == "inform_commune" or (intent == "inform_situation" and gives_only_commune):
         return previous_attribute or "contact"
     if intent == "inform_situation":
         return "conditions"

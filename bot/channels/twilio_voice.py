@@ -206,8 +206,10 @@ class CallRequest:
         """``None`` when the request names no valid call."""
 
         def first(name: str) -> str:
-            values = params.get(name) or [""]
-            return values[0]
+            # Sanic's RequestParameters.get gives the first value, not the list.
+            getlist = getattr(params, "getlist", None)
+            values = getlist(name) if getlist else params.get(name)
+            return (values or [""])[0]
 
         call_sid = first("CallSid")
         if not CALL_SID.match(call_sid):
@@ -439,7 +441,7 @@ class FrenchTwilioVoiceInput(InputChannel):
             except Exception:  # noqa: BLE001 - the caller must hear something, never a 500
                 logger.exception("twilio_voice: turn failed for call %s.", call.call_sid)
                 twiml = self.builder.goodbye(LAST_RESORT)
-            return response.text(str(twiml), content_type="text/xml")
+            return response.text(str(twiml), content_type="text/xml; charset=utf-8")
 
         return webhook
 

@@ -30,6 +30,18 @@ async def test_how_to_apply_for_rsa_is_answered_from_the_knowledge_base(
     assert SlotSet("attribut", "demarches") in events
 
 
+async def test_follow_ups_offer_the_next_questions_not_the_one_just_answered(
+    tracker_from, dispatcher, domain
+):
+    await ActionAnswerDispositif().run(dispatcher, tracker_from("rsa_how_to_apply"), domain)
+
+    [message] = dispatcher.messages
+    payloads = [button["payload"] for button in message["buttons"]]
+    assert "/ask_demarches" not in payloads
+    assert payloads[:2] == ["/ask_conditions", "/ask_documents"]
+    assert payloads[-1] == "/ask_human" and len(payloads) == 4
+
+
 async def test_follow_up_keeps_the_dispositif_of_the_conversation(
     tracker_from, dispatcher, domain, knowledge_base
 ):

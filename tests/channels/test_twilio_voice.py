@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import types
 import xml.etree.ElementTree as ET
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Mapping, Optional
+from urllib.parse import urlencode
 
 import pytest
 from rasa.core.channels.channel import UserMessage
@@ -63,11 +64,12 @@ class ScriptedAssistant:
         return types.SimpleNamespace(events=self.events)
 
 
-def twilio_params(**fields: str) -> Dict[str, List[str]]:
+def twilio_params(**fields: str) -> Mapping[str, List[str]]:
+    """The fields as the channel parses them from Twilio's form-encoded body."""
     params = {"CallSid": CALL_SID, "AccountSid": "AC" + "9" * 32, "From": CALLER,
               "To": "+33321000000", "CallStatus": "in-progress"}
     params.update(fields)
-    return {key: [value] for key, value in params.items()}
+    return parse_form(urlencode(params).encode("utf-8"))
 
 
 async def call(

@@ -178,6 +178,10 @@ class ChatPage:
     def click_quick_reply(self, title: str) -> List[Locator]:
         return self.after(lambda: self.quick_reply(title).click())
 
+    def click_advisor(self) -> List[Locator]:
+        """Click the "Parler à un conseiller" button that stays under the conversation."""
+        return self.after(lambda: self.page.locator("#ask-human").click())
+
     def quick_reply(self, title: str) -> Locator:
         return self.page.locator("#messages .quick-replies").get_by_role(
             "button", name=title, exact=True

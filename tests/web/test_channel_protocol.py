@@ -16,7 +16,7 @@ SESSION = "0123456789abcdef0123456789abcdef"
 @pytest.fixture
 def client(scripted_assistant: str) -> Iterator[socketio.SimpleClient]:
     with socketio.SimpleClient() as sio:
-        sio.connect(scripted_assistant, transports=["polling"])
+        sio.connect(scripted_assistant, transports=["websocket"])
         yield sio
 
 
@@ -73,7 +73,7 @@ def test_messages_reach_every_socket_of_the_session(scripted_assistant, client):
     """The stock channel never joins the session's room: replies reached nobody."""
     start_session(client)
     with socketio.SimpleClient() as other_tab:
-        other_tab.connect(scripted_assistant, transports=["polling"])
+        other_tab.connect(scripted_assistant, transports=["websocket"])
         start_session(other_tab)
         client.emit("user_uttered", {"message": "bonjour", "session_id": SESSION})
         assert len(bot_messages(client)) == 1
