@@ -12,7 +12,7 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') $(wild
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help install train run test shell validate bench system-deps web-assets run-scale bench-latency
+.PHONY: help install train run test shell validate bench system-deps web-assets geo-reference communes run-scale bench bench-nlu bench-latency bench-voice
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -43,7 +43,7 @@ validate: install ## check training data, domain and knowledge base
 	$(BIN)/rasa data validate --fail-on-warnings
 	$(BIN)/python -m knowledge check
 
-test: train system-deps web-assets ## run every test (unit, knowledge base, data, servers, voice, browser, scale-out)
+test: train system-deps web-assets geo-reference ## run every test (unit, knowledge base, data, servers, voice, browser, scale-out)
 	$(BIN)/python -m pytest
 
 # Debian packages the tests start for real: Chromium (browser tests), PostgreSQL, PgBouncer,
@@ -70,8 +70,26 @@ web-assets: bot/web/node_modules/.package-lock.json ## install the chat page's n
 bot/web/node_modules/.package-lock.json: bot/web/package.json bot/web/package-lock.json
 	cd bot/web && npm ci --no-audit --no-fund --loglevel=error
 
+# INSEE's lists that knowledge/geo/build_communes.py reads (pinned npm packages): the
+# tests check that the committed communes.json is what the script writes from them.
+geo-reference: knowledge/geo/node_modules/.package-lock.json ## install the pinned INSEE reference data (npm)
+
+knowledge/geo/node_modules/.package-lock.json: knowledge/geo/package.json knowledge/geo/package-lock.json
+	cd knowledge/geo && npm ci --no-audit --no-fund --loglevel=error
+
+communes: geo-reference ## rebuild knowledge/geo/communes.json from the INSEE reference data
+	$(BIN)/python knowledge/geo/build_communes.py
+
 run-scale: train system-deps ## 2 Rasa + 2 action servers behind nginx (:8080), PostgreSQL, Redis
 	$(BIN)/python -m deploy serve
 
+bench: bench-nlu bench-latency bench-voice ## every benchmark (bench/results/)
+
+bench-nlu: install ## this pipeline vs DIET without spaCy vs TF-IDF + logistic regression (bench/results/nlu_compare.md)
+	$(BIN)/python bench/nlu_compare.py
+
 bench-latency: train ## REST turn latency, one user and 20 turns/s (bench/results/rest_latency.md)
 	$(BIN)/python -m bench.rest_latency
+
+bench-voice: train ## server-side turn time of the Twilio voice webhook (bench/results/voice_webhook.md)
+	$(BIN)/python -m bench.voice_webhook
