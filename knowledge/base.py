@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 import yaml
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from knowledge.communes import Commune, CommuneIndex
 from knowledge.schema import (
@@ -89,6 +89,7 @@ class KnowledgeBase:
         self._territoire_sources = territoire_sources
         self.communes = communes
         self._aliases = self._build_alias_index()
+        self._fuzzy_groups = self._build_fuzzy_groups()
 
     # ----------------------------------------------------------------- loading
     @classmethod
@@ -200,35 +201,45 @@ class KnowledgeBase:
         # Longest aliases first so that "aide au permis" wins over "permis".
         return sorted(index, key=lambda item: (-len(item[0]), item[0], item[1]))
 
+    def _build_fuzzy_groups(self) -> Dict[int, Tuple[List[str], List[int]]]:
+        """Aliases long enough for fuzzy matching, by number of words: (aliases, their
+        positions in ``_aliases``)."""
+        groups: Dict[int, Tuple[List[str], List[int]]] = {}
+        for position, (alias, _) in enumerate(self._aliases):
+            if len(alias) >= FUZZY_MIN_LENGTH:
+                aliases, positions = groups.setdefault(len(alias.split()), ([], []))
+                aliases.append(alias)
+                positions.append(position)
+        return groups
+
     def find(self, text: str) -> List[AliasMatch]:
-        """Dispositifs named in ``text``, best first (accent-, case- and typo-tolerant)."""
+        """Dispositifs named in ``text``, best first (accent-, case- and typo-tolerant).
+
+        Per dispositif: its longest alias found as written; failing that, its longest alias
+        close enough (``FUZZY_MIN_SCORE``) to a run of as many words of the text.
+        """
         folded = f" {fold(text)} "
         words = folded.split()
         matches: Dict[str, AliasMatch] = {}
         for alias, dispositif_id in self._aliases:
-            if f" {alias} " in folded:
-                best = matches.get(dispositif_id)
-                if best is None or not best.exact or len(alias) > len(best.alias):
-                    matches[dispositif_id] = AliasMatch(dispositif_id, alias, 100.0, True)
+            if dispositif_id not in matches and f" {alias} " in folded:
+                matches[dispositif_id] = AliasMatch(dispositif_id, alias, 100.0, True)
+        close: List[Tuple[int, float]] = []
+        for size, (aliases, positions) in self._fuzzy_groups.items():
+            windows = [" ".join(words[start : start + size]) for start in range(len(words) - size + 1)]
+            if not windows:
                 continue
-            if len(alias) < FUZZY_MIN_LENGTH or dispositif_id in matches:
-                continue
-            score = self._fuzzy_score(alias, words)
-            if score >= FUZZY_MIN_SCORE:
+            scores = process.cdist(
+                aliases, windows, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_SCORE
+            ).max(axis=1)
+            close.extend((positions[index], float(scores[index])) for index in scores.nonzero()[0])
+        for position, score in sorted(close):
+            alias, dispositif_id = self._aliases[position]
+            if dispositif_id not in matches:
                 matches[dispositif_id] = AliasMatch(dispositif_id, alias, score, False)
         return sorted(
             matches.values(), key=lambda match: (not match.exact, -len(match.alias), -match.score)
         )
-
-    @staticmethod
-    def _fuzzy_score(alias: str, words: Sequence[str]) -> float:
-        """Best similarity between ``alias`` and any run of as many words of the text."""
-        size = len(alias.split())
-        best = 0.0
-        for start in range(0, max(len(words) - size + 1, 0)):
-            window = " ".join(words[start : start + size])
-            best = max(best, fuzz.ratio(alias, window))
-        return best
 
     # ---------------------------------------------------------------- sources
     def all_sources(self) -> List[Tuple[str, Source]]:

@@ -1,0 +1,81 @@
+"""bot.nlu.intent_ensemble: combining DIET, the linear model and the knowledge base."""
+
+from __future__ import annotations
+
+import pytest
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlu.intent_ensemble import IntentEnsembleClassifier, combine
+
+PROTECTED = ["ask_human", "request_callback", "emergency"]
+
+
+def test_the_average_decides_when_nothing_is_recognised():
+    ranking = combine(
+        {"ask_rsa": 0.6, "ask_emploi": 0.4}, {"ask_rsa": 0.2, "ask_emploi": 0.8}, [], 0.5, 0.3, PROTECTED
+    )
+    assert [item["name"] for item in ranking] == ["ask_emploi", "ask_rsa"]
+    assert ranking[0]["confidence"] == pytest.approx(0.6)
+    assert sum(item["confidence"] for item in ranking) == pytest.approx(1.0)
+
+
+def test_a_named_dispositif_lifts_its_family():
+    ranking = combine(
+        {"affirm": 0.5, "ask_mdph": 0.2}, {"affirm": 0.4, "ask_mdph": 0.3}, ["ask_mdph"], 0.5, 0.3, PROTECTED
+    )
+    assert ranking[0]["name"] == "ask_mdph"
+
+
+def test_a_confident_request_for_a_person_is_not_overruled():
+    ranking = combine(
+        {"ask_human": 0.9, "ask_rsa": 0.1}, {"ask_human": 0.8, "ask_rsa": 0.2}, ["ask_rsa"], 0.5, 0.3, PROTECTED
+    )
+    assert ranking[0]["name"] == "ask_human"
+
+
+def test_nothing_to_combine_gives_an_empty_ranking():
+    assert combine({}, {}, [], 0.5, 0.3, PROTECTED) == []
+
+
+@pytest.fixture
+def trained(tmp_path, knowledge_base):
+    storage = LocalModelStorage(tmp_path)
+    resource = Resource("intent_ensemble")
+    context = ExecutionContext(GraphSchema({}), "test")
+    config = {**IntentEnsembleClassifier.get_default_config()}
+    component = IntentEnsembleClassifier.create(config, storage, resource, context)
+    examples = [
+        Message(data={"text": text, "intent": intent})
+        for intent, texts in {
+            "ask_rsa": ["le rsa", "demande de rsa", "revenu de solidarité active"],
+            "ask_mdph": ["la mdph", "dossier mdph", "reconnaissance handicap"],
+            "greet": ["bonjour", "salut", "coucou"],
+        }.items()
+        for text in texts
+    ]
+    component.train(TrainingData(examples))
+    return IntentEnsembleClassifier.load(config, storage, resource, context)
+
+
+def test_a_trained_model_is_saved_loaded_and_used(trained):
+    [message] = trained.process(
+        [Message(data={"text": "bonjour", "intent_ranking": [{"name": "ask_rsa", "confidence": 0.4}]})]
+    )
+    assert message.get("intent")["name"] == "greet"
+    assert message.get("intent_ranking")[0] == message.get("intent")
+
+
+def test_the_knowledge_base_entity_counts(trained):
+    message = Message(
+        data={
+            "text": "aah",
+            "intent_ranking": [{"name": "greet", "confidence": 0.6}],
+            "entities": [{"entity": "dispositif", "value": "aah"}],
+        }
+    )
+    [processed] = trained.process([message])
+    assert processed.get("intent")["name"] == "ask_mdph"
