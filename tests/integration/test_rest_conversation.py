@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -70,3 +71,26 @@ def test_odd_messages_get_an_answer(assistant, text):
     messages = assistant.say(assistant.new_sender(), text)
     assert messages, "every message gets an answer"
     assert all(message.get("text") for message in messages)
+
+
+@pytest.mark.parametrize(
+    ("text", "first_number"),
+    [
+        ("mon mari me frappe j'ai peur pour les enfants", "17"),
+        ("jveux en finir je supporte plus rien", "3114"),
+        ("euh ma mère elle fait un malaise elle respire plus", "15"),
+    ],
+)
+def test_distress_gets_the_emergency_numbers_first(assistant, text, first_number):
+    messages = assistant.say(assistant.new_sender(), text)
+    first = messages[0]
+    assert first["custom"]["kind"] == "emergency" and first["custom"]["handoff"] is True
+    numbers = re.findall(r"\b(1[1-9]|112|3114|3919|119)\b", first["text"])
+    assert numbers and numbers[0] == first_number, first["text"]
+
+
+def test_an_emergency_in_the_middle_of_a_call_back_request_comes_first(assistant):
+    sender = assistant.new_sender()
+    assistant.say(sender, "/request_callback")
+    messages = assistant.say(sender, "il me frappe")
+    assert messages[0]["custom"]["kind"] == "emergency"
