@@ -3,7 +3,7 @@ request when it is closed; and the two-stage fallback that leads there."""
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -107,8 +107,24 @@ def consecutive_fallbacks(tracker: Tracker) -> int:
     return count
 
 
+# A topic this likely, though not likely enough to answer, is worth proposing.
+SUGGESTION_MIN_CONFIDENCE = 0.2
+MAX_SUGGESTIONS = 2
+
+
+def likely_topics(base: KnowledgeBase, latest_message: Dict[str, Any]) -> List[Tuple[str, str]]:
+    """(intent, label) of the topics the message most likely meant, best first."""
+    return [
+        (item["name"], base.intents[item["name"]].label)
+        for item in latest_message.get("intent_ranking") or []
+        if item.get("name") in base.intents
+        and float(item.get("confidence", 0)) >= SUGGESTION_MIN_CONFIDENCE
+    ][:MAX_SUGGESTIONS]
+
+
 class ActionHandleFallback(Action):
-    """Two-stage fallback: ask to rephrase once, then offer a person."""
+    """Two-stage fallback: propose the likely topics or ask to rephrase, then offer a
+    person."""
 
     def name(self) -> str:
         return "action_handle_fallback"
@@ -121,6 +137,18 @@ class ActionHandleFallback(Action):
     ) -> List[EventType]:
         if consecutive_fallbacks(tracker) >= 2:
             return offer_human(dispatcher, domain, tracker.get_slot("dispositif"), "fallback")
+        candidates = likely_topics(get_knowledge_base(), tracker.latest_message or {})
+        if candidates:
+            human = [b for b in response_buttons(domain, "utter_topic_buttons") if b["payload"] == "/ask_human"]
+            dispatcher.utter_message(
+                text=response_text(domain, "utter_did_you_mean"),
+                buttons=[
+                    {"title": label[:1].upper() + label[1:], "payload": f"/{intent}"}
+                    for intent, label in candidates
+                ]
+                + human,
+            )
+            return []
         dispatcher.utter_message(
             text=response_text(domain, "utter_ask_rephrase"),
             buttons=response_buttons(domain, "utter_topic_buttons"),

@@ -15,14 +15,20 @@ import time
 from pathlib import Path
 from typing import List, Optional
 
-from bot.launcher import PROJECT_DIR, ServerSettings, Servers
+from bot.launcher import PROJECT_DIR, ServerSettings, Servers, endpoints_for_action_port
+
+DEFAULT_ACTION_PORT = 5055
 
 
 def serve(arguments: argparse.Namespace) -> int:
+    endpoints = PROJECT_DIR / "endpoints.yml"
+    if arguments.action_port != DEFAULT_ACTION_PORT:
+        endpoints = endpoints_for_action_port(endpoints, arguments.action_port, PROJECT_DIR / "var")
     settings = ServerSettings(
         model=Path(arguments.model),
         port=arguments.port,
         action_port=arguments.action_port,
+        endpoints=endpoints,
         cors="*",
     )
     servers = Servers(settings)
@@ -123,7 +129,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     serve_parser = commands.add_parser("serve", help="start the servers")
     serve_parser.add_argument("--model", default=str(PROJECT_DIR / "models" / "current.tar.gz"))
     serve_parser.add_argument("--port", type=int, default=5005)
-    serve_parser.add_argument("--action-port", type=int, default=5055)
+    serve_parser.add_argument("--action-port", type=int, default=DEFAULT_ACTION_PORT)
     serve_parser.set_defaults(handler=serve)
 
     ask_parser = commands.add_parser("ask", help="explain how questions are understood and answered")

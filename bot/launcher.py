@@ -90,6 +90,18 @@ def start_action_server(port: int, log: Path, env: Dict[str, str]) -> subprocess
     )
 
 
+def endpoints_for_action_port(source: Path, action_port: int, directory: Path) -> Path:
+    """A copy of the endpoints file ``source`` whose action endpoint is on ``action_port``."""
+    import yaml
+
+    endpoints = yaml.safe_load(source.read_text(encoding="utf-8")) or {}
+    endpoints["action_endpoint"] = {"url": f"http://localhost:{action_port}/webhook"}
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"endpoints-actions-{action_port}.yml"
+    path.write_text(yaml.safe_dump(endpoints, sort_keys=False), encoding="utf-8")
+    return path
+
+
 def start_rasa_server(
     model: Path,
     port: int,

@@ -17,6 +17,32 @@ async def test_first_fallback_asks_to_rephrase(tracker_from, dispatcher, domain)
     assert not message.get("custom")
 
 
+async def test_first_fallback_proposes_the_likely_topics(tracker_from, dispatcher, domain):
+    tracker = tracker_from(
+        "two_fallbacks",
+        latest_message={
+            "text": "je cherche un conseil juridique gratuit sur mon bail",
+            "intent": {"name": "nlu_fallback", "confidence": 0.35},
+            "intent_ranking": [
+                {"name": "nlu_fallback", "confidence": 0.35},
+                {"name": "ask_adil", "confidence": 0.48},
+                {"name": "ask_acces_au_droit", "confidence": 0.46},
+                {"name": "ask_rsa", "confidence": 0.03},
+            ],
+            "entities": [],
+        },
+    )
+    tracker.events = tracker.events[:3]
+
+    await ActionHandleFallback().run(dispatcher, tracker, domain)
+
+    [message] = dispatcher.messages
+    assert message["text"] == domain["responses"]["utter_did_you_mean"][0]["text"]
+    payloads = [button["payload"] for button in message["buttons"]]
+    assert payloads == ["/ask_adil", "/ask_acces_au_droit", "/ask_human"]
+    assert not message.get("custom")
+
+
 async def test_second_fallback_in_a_row_offers_a_person(tracker_from, dispatcher, domain):
     tracker = tracker_from("two_fallbacks")
     assert consecutive_fallbacks(tracker) == 2
