@@ -54,3 +54,26 @@ def test_commune_and_age_entities(knowledge_base):
     lens = knowledge_base.communes.resolve("Lens")
     assert by_name["commune"]["value"] == lens.insee
     assert by_name["age"]["value"] == 24
+
+
+def test_only_known_situations_are_kept():
+    from bot.nlu.known_situations import known_situations_only
+
+    entities = [
+        {"entity": "situation", "value": "jsuis"},
+        {"entity": "situation", "value": "beneficiaire_rsa"},
+        {"entity": "dispositif", "value": "rsa"},
+    ]
+    assert [e["value"] for e in known_situations_only(entities)] == ["beneficiaire_rsa", "rsa"]
+
+
+def test_every_situation_of_the_training_data_is_known():
+    import re
+    from pathlib import Path
+
+    from bot.nlu.known_situations import SITUATIONS
+
+    data_dir = Path(__file__).resolve().parents[2] / "data" / "nlu"
+    data = "".join(path.read_text(encoding="utf-8") for path in data_dir.glob("*.yml"))
+    values = set(re.findall(r'"entity": "situation", "value": "([^"]+)"', data))
+    assert values and values <= SITUATIONS
