@@ -12,7 +12,7 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') $(wild
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help install train run test shell validate bench system-deps web-assets geo-reference communes run-scale bench bench-nlu bench-latency bench-voice
+.PHONY: help install train run test shell validate bench system-deps web-assets geo-reference communes run-scale bench bench-nlu bench-latency bench-voice crossval
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -87,6 +87,9 @@ bench: bench-nlu bench-latency bench-voice ## every benchmark (bench/results/)
 
 bench-nlu: install ## this pipeline vs DIET without spaCy vs TF-IDF + logistic regression (bench/results/nlu_compare.md)
 	$(BIN)/python bench/nlu_compare.py
+
+crossval: install ## rasa test nlu: 3-fold cross-validation of config.yml on data/nlu (var/crossval/)
+	$(BIN)/rasa test nlu --nlu data/nlu --config config.yml --cross-validation --folds 3 --out var/crossval
 
 bench-latency: train ## REST turn latency, one user and 20 turns/s (bench/results/rest_latency.md)
 	$(BIN)/python -m bench.rest_latency
