@@ -108,7 +108,9 @@ def train_rasa(config: Path, out: Path, name: str) -> float:
         [str(RASA), "train", "nlu", "--config", str(config), "--nlu", "data/nlu",
          "--out", str(out), "--fixed-model-name", name, "--num-threads", "2"],
         cwd=PROJECT_DIR, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        env={**os.environ, "PYTHONPATH": str(PROJECT_DIR), "TF_CPP_MIN_LOG_LEVEL": "3"},
+        # No training cache: every pipeline is timed from scratch.
+        env={**os.environ, "PYTHONPATH": str(PROJECT_DIR), "TF_CPP_MIN_LOG_LEVEL": "3",
+             "RASA_MAX_CACHE_SIZE": "0"},
     )
     return time.perf_counter() - start
 
@@ -188,6 +190,9 @@ def scores(result: Result, samples: List[Sample], subset: Callable[[Sample], boo
         "n": len(pairs),
         "macro_f1": float(f1_score(gold, predicted, labels=labels, average="macro", zero_division=0)),
         "accuracy": sum(g == p for g, p in zip(gold, predicted)) / max(len(gold), 1),
+        "fallback_rate": sum(p == "nlu_fallback" for p in predicted) / max(len(gold), 1),
+        "wrong_answer_rate": sum(p not in (g, "nlu_fallback") for g, p in zip(gold, predicted))
+        / max(len(gold), 1),
         "per_intent": dict(zip(labels, map(float, per_intent))),
         "dispositif_accuracy": (sum(s.dispositif == d for s, d in with_gold) / len(with_gold)) if with_gold else None,
         "unsafe": unsafe,
@@ -262,8 +267,11 @@ def main() -> int:
         f"{sum(s.source == 'web' for s in samples)} realistic typed, "
         f"{sum(s.source == 'voice' for s in samples)} realistic voice.",
         "",
-        "| pipeline | subset | n | macro-F1 | accuracy | dispositif routing | human/out-of-scope answered with a dispositif | emergencies missed |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        "*asked back*: the message got the fallback (likely topics proposed, or a request to",
+        "rephrase); *wrong answer*: another intent than the expected one was answered.",
+        "",
+        "| pipeline | subset | n | macro-F1 | accuracy | asked back | wrong answer | dispositif routing | human/out-of-scope answered with a dispositif | emergencies missed |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     all_scores = {}
     for result in results:
@@ -273,7 +281,8 @@ def main() -> int:
             routing = f"{score['dispositif_accuracy']:.3f}" if score["dispositif_accuracy"] is not None else "-"
             report.append(
                 f"| {result.name} | {subset_name} | {score['n']} | {score['macro_f1']:.3f} | "
-                f"{score['accuracy']:.3f} | {routing} | {len(score['unsafe'])} | {len(score['missed_emergencies'])} |"
+                f"{score['accuracy']:.3f} | {score['fallback_rate']:.3f} | {score['wrong_answer_rate']:.3f} | "
+                f"{routing} | {len(score['unsafe'])} | {len(score['missed_emergencies'])} |"
             )
     report += ["", "| pipeline | training (s) | parse p50 (ms) | parse p95 (ms) |", "| --- | --- | --- | --- |"]
     for result in results:
