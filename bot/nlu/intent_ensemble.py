@@ -7,7 +7,9 @@ and rare words. Their averaged probabilities beat each of them on the held-out m
 (``bench/nlu_compare.py``). A dispositif named in the message ("l'AAH", "une place en
 crèche") then adds ``knowledge_bonus`` to the topic intent of its family: the knowledge
 base's aliases know hundreds of names the training examples never show. The bonus is not
-given against a confident request for a person or an emergency.
+given against a confident request for a person or an emergency. A message that is little
+more than a commune ("Carvin", "euh moi je suis sur liévin") lifts ``inform_commune`` the
+same way: the training examples cannot show all 887 communes.
 
 Runs after ``DIETClassifier`` and ``KnowledgeEntityExtractor``, before the
 ``FallbackClassifier``, which then judges the combined confidence.
@@ -48,6 +50,24 @@ def train_linear_model(texts: List[str], labels: List[str], regularisation: floa
     )
     model.fit(texts, labels)
     return model
+
+
+INFORM_COMMUNE = "inform_commune"
+# Words besides the commune (spoken fillers aside) for a message to still be "just a commune".
+MAX_WORDS_AROUND_COMMUNE = 4
+FILLERS = frozenset({"euh", "ben", "bah", "bon", "alors", "oui", "voilà", "hein", "donc"})
+
+
+def names_only_a_commune(text: str, entities: List[Dict[str, Any]]) -> bool:
+    """The message names a commune, no dispositif, and hardly anything else."""
+    communes = [e for e in entities if e.get("entity") == "commune"]
+    if not communes or any(e.get("entity") == "dispositif" for e in entities):
+        return False
+    rest = text
+    for entity in sorted(communes, key=lambda e: -int(e.get("start", 0))):
+        rest = rest[: int(entity.get("start", 0))] + " " + rest[int(entity.get("end", 0)) :]
+    words = [word for word in rest.lower().split() if word.strip(",.!?") not in FILLERS]
+    return len(words) <= MAX_WORDS_AROUND_COMMUNE
 
 
 def combine(
@@ -148,6 +168,9 @@ class IntentEnsembleClassifier(GraphComponent, IntentClassifier):
         return training_data
 
     def _families(self, message: Message) -> List[str]:
+        """Intents a knowledge-base entity of the message points to."""
+        if names_only_a_commune(message.get(TEXT) or "", message.get(ENTITIES) or []):
+            return [INFORM_COMMUNE]
         families: List[str] = []
         for entity in message.get(ENTITIES) or []:
             if entity.get("entity") != "dispositif":

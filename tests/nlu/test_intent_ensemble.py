@@ -9,7 +9,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.intent_ensemble import IntentEnsembleClassifier, combine
+from bot.nlu.intent_ensemble import IntentEnsembleClassifier, combine, names_only_a_commune
 
 PROTECTED = ["ask_human", "request_callback", "emergency"]
 
@@ -79,3 +79,27 @@ def test_the_knowledge_base_entity_counts(trained):
     )
     [processed] = trained.process([message])
     assert processed.get("intent")["name"] == "ask_mdph"
+
+
+def commune(text: str, name: str) -> dict:
+    start = text.lower().index(name.lower())
+    return {"entity": "commune", "value": "62000", "start": start, "end": start + len(name)}
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "expected"),
+    [
+        ("Carvin", "Carvin", True),
+        ("euh moi je suis sur liévin", "liévin", True),
+        ("c'est à Noeux-les-Mines", "Noeux-les-Mines", True),
+        ("je cherche un logement social pas trop cher du côté de Lens", "Lens", False),
+    ],
+)
+def test_a_message_that_is_little_more_than_a_commune(text, name, expected):
+    assert names_only_a_commune(text, [commune(text, name)]) is expected
+
+
+def test_a_commune_beside_a_dispositif_is_not_only_a_commune():
+    text = "le rsa à Lens"
+    entities = [commune(text, "Lens"), {"entity": "dispositif", "value": "rsa", "start": 3, "end": 6}]
+    assert not names_only_a_commune(text, entities)
