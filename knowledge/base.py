@@ -26,7 +26,7 @@ from knowledge.schema import (
     TerritoireFile,
 )
 from knowledge.sources import quote_problems
-from knowledge.text import fold
+from knowledge.text import FUNCTION_WORDS, fold
 
 KNOWLEDGE_DIR = Path(__file__).resolve().parent
 
@@ -216,7 +216,8 @@ class KnowledgeBase:
         """Dispositifs named in ``text``, best first (accent-, case- and typo-tolerant).
 
         Per dispositif: its longest alias found as written; failing that, its longest alias
-        close enough (``FUZZY_MIN_SCORE``) to a run of as many words of the text.
+        close enough (``FUZZY_MIN_SCORE``) to a run of as many words of the text, when that
+        run can be a misspelling of it (``plausible_typo``).
         """
         folded = f" {fold(text)} "
         words = folded.split()
@@ -229,10 +230,10 @@ class KnowledgeBase:
             windows = [" ".join(words[start : start + size]) for start in range(len(words) - size + 1)]
             if not windows:
                 continue
-            scores = process.cdist(
-                aliases, windows, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_SCORE
-            ).max(axis=1)
-            close.extend((positions[index], float(scores[index])) for index in scores.nonzero()[0])
+            scores = process.cdist(aliases, windows, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_SCORE)
+            for index, window in zip(*scores.nonzero()):
+                if plausible_typo(aliases[index], windows[window]):
+                    close.append((positions[index], float(scores[index, window])))
         for position, score in sorted(close):
             alias, dispositif_id = self._aliases[position]
             if dispositif_id not in matches:
@@ -287,6 +288,21 @@ class KnowledgeBase:
             if local:
                 return sorted(local, key=lambda office: office.commune_insee != commune.insee)
         return [office for office in candidates if office.serves.departement]
+
+
+def plausible_typo(alias: str, window: str) -> bool:
+    """Whether ``window`` (as many words as ``alias``) can be a misspelling of the alias.
+
+    Each word that differs must start with the same two letters and not be a short function
+    word: "a calais" is not "caf calais", "passe pas" is not "pass pass", "une partie du
+    permis" is not "perte du permis", while "covoitrage" is "covoiturage".
+    """
+    for alias_word, word in zip(alias.split(), window.split()):
+        if alias_word == word:
+            continue
+        if word[:2] != alias_word[:2] or word in FUNCTION_WORDS:
+            return False
+    return True
 
 
 def describe_source(source: Source) -> Dict[str, object]:

@@ -13,6 +13,15 @@ _SEPARATORS = re.compile(r"[\s\-_/.,;:!?()\"«»\u00a0\u2011\u2013\u2014]+")
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "s/": "sur"}
 
 
+# Short French words (folded) that a typo never turns into a name: a fuzzy match may not
+# rest on one of them differing from the alias ("des aides" is not "mes aides").
+FUNCTION_WORDS = frozenset(
+    """a à au aux avec c ce ces cet cette d dans de des du elle en et eux il ils j je l la le
+    les leur lui m ma mais me mes moi mon n ne ni nous o on ou par pas plus pour qu que qui s
+    sa se ses si son sur t ta te tes toi ton tu un une vos votre vous y""".split()
+)
+
+
 def strip_accents(text: str) -> str:
     """Remove diacritics: "Liévin" -> "Lievin", "œ" -> "oe"."""
     text = text.replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae").replace("Æ", "AE")

@@ -73,6 +73,8 @@ def test_every_alias_finds_its_record(knowledge_base):
         ("la pch", "pch"),
         ("Prestation de Compensation du Handicap", "pch"),
         ("prestation de compensasion du handicap", "pch"),
+        ("covoitrage", "covoiturage"),
+        ("l'alocation personnalisée d'autonomie", "apa"),
         ("l'allocation personnalisée d'autonomie", "apa"),
         ("allocation personnalisee d autonomie", "apa"),
         ("revenu de solidarite active", "rsa"),
@@ -87,6 +89,21 @@ def test_aliases_are_accent_case_and_typo_tolerant(knowledge_base, text, disposi
 def test_ordinary_words_do_not_name_a_dispositif(knowledge_base):
     for text in ["bonjour", "merci beaucoup", "quelle heure est-il", "je suis perdu", "oui"]:
         assert knowledge_base.find(text) == [], text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a calais",  # not "caf calais"
+        "la 4g passe pas à berck",  # not "pass pass"
+        "il y a des aides ?",  # not "mes aides"
+        "le Département finance une partie du permis",  # not "perte du permis"
+        "noeux les mines",  # a commune, not the miners' health centres
+        "que faire avec les enfants",
+    ],
+)
+def test_everyday_words_near_an_alias_do_not_name_a_dispositif(knowledge_base, text):
+    assert knowledge_base.find(text) == [], text
 
 
 @pytest.mark.parametrize(
