@@ -149,6 +149,9 @@ class CommuneIndex:
                 position += 1
                 continue
             size, insee, by = found
+            if _part_of_departement_name(folded, position, size):
+                position += size
+                continue
             start, end = tokens[position][1], tokens[position + size - 1][2]
             mentions.append(CommuneMention(self.communes[insee], text[start:end], start, end, by))
             position += size
@@ -173,6 +176,14 @@ class CommuneIndex:
                     continue
                 return size, table[name][0], by
         return None
+
+
+def _part_of_departement_name(folded: Sequence[str], position: int, size: int) -> bool:
+    """Whether "calais" here is the end of "Pas-de-Calais", the département, not the town."""
+    return (
+        " ".join(folded[position : position + size]) == "calais"
+        and list(folded[max(position - 2, 0) : position]) == ["pas", "de"]
+    )
 
 
 def _after_cue(folded: Sequence[str], position: int) -> bool:

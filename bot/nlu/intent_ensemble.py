@@ -8,8 +8,12 @@ and rare words. Their averaged probabilities beat each of them on the held-out m
 crèche") then adds ``knowledge_bonus`` to the topic intent of its family: the knowledge
 base's aliases know hundreds of names the training examples never show. The bonus is not
 given against a confident request for a person or an emergency. A message that is little
-more than a commune ("Carvin", "euh moi je suis sur liévin") lifts ``inform_commune`` the
-same way: the training examples cannot show all 887 communes.
+more than a commune ("Carvin", "euh moi je suis sur liévin") gets ``commune_bonus`` on
+``inform_commune``: the training examples cannot show all 887 communes.
+
+The weights were chosen on a development split of the training data (15 %, never the test
+sets): DIET 0.4 / linear 0.6 and a knowledge bonus of 0.45 gave both a higher macro-F1 and
+fewer wrong answers than the even average with 0.3.
 
 Runs after ``DIETClassifier`` and ``KnowledgeEntityExtractor``, before the
 ``FallbackClassifier``, which then judges the combined confidence.
@@ -29,6 +33,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from knowledge.base import KnowledgeBase, get_knowledge_base
+from knowledge.text import FUNCTION_WORDS, fold
 
 MODEL_FILE = "tfidf_logreg.skops"
 
@@ -53,32 +58,37 @@ def train_linear_model(texts: List[str], labels: List[str], regularisation: floa
 
 
 INFORM_COMMUNE = "inform_commune"
-# Words besides the commune (spoken fillers aside) for a message to still be "just a commune".
-MAX_WORDS_AROUND_COMMUNE = 4
-FILLERS = frozenset({"euh", "ben", "bah", "bon", "alors", "oui", "voilà", "hein", "donc"})
+# Words besides the commune for a message to still be "just a commune".
+MAX_WORDS_AROUND_COMMUNE = 8
+# The only words allowed around it (folded): fillers and ways of saying where one lives.
+PLACE_WORDS = FUNCTION_WORDS | frozenset(
+    """euh ben bah bon alors oui ouais voila hein donc bonjour est suis sommes habite habites
+    habitons vis vit vivons reside village ville commune cote secteur pres vers coin quartier
+    perso chez""".split()
+)
 
 
 def names_only_a_commune(text: str, entities: List[Dict[str, Any]]) -> bool:
-    """The message names a commune, no dispositif, and hardly anything else."""
+    """The message names a commune, no dispositif, and nothing but where one lives."""
     communes = [e for e in entities if e.get("entity") == "commune"]
     if not communes or any(e.get("entity") == "dispositif" for e in entities):
         return False
     rest = text
     for entity in sorted(communes, key=lambda e: -int(e.get("start", 0))):
         rest = rest[: int(entity.get("start", 0))] + " " + rest[int(entity.get("end", 0)) :]
-    words = [word for word in rest.lower().split() if word.strip(",.!?") not in FILLERS]
-    return len(words) <= MAX_WORDS_AROUND_COMMUNE
+    words = fold(rest).split()
+    return len(words) <= MAX_WORDS_AROUND_COMMUNE and all(word in PLACE_WORDS for word in words)
 
 
 def combine(
     diet: Dict[str, float],
     linear: Dict[str, float],
-    families: List[str],
+    bonuses: Dict[str, float],
     diet_weight: float,
-    knowledge_bonus: float,
     protected: List[str],
 ) -> List[Dict[str, Any]]:
-    """The combined ranking, best first, confidences summing to 1."""
+    """The combined ranking, best first, confidences summing to 1; ``bonuses`` are what
+    the knowledge base adds to some intents."""
     names = set(diet) | set(linear)
     scores = {
         name: diet_weight * diet.get(name, 0.0) + (1 - diet_weight) * linear.get(name, 0.0)
@@ -87,8 +97,8 @@ def combine(
     if scores:
         best = max(scores, key=scores.__getitem__)
         if not (best in protected and scores[best] > 0.5):
-            for family in families:
-                scores[family] = scores.get(family, 0.0) + knowledge_bonus
+            for intent, bonus in bonuses.items():
+                scores[intent] = scores.get(intent, 0.0) + bonus
     total = sum(scores.values()) or 1.0
     ranked = sorted(scores.items(), key=lambda item: -item[1])
     return [{"name": name, "confidence": score / total} for name, score in ranked]
@@ -104,8 +114,9 @@ class IntentEnsembleClassifier(GraphComponent, IntentClassifier):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {
-            "diet_weight": 0.5,
-            "knowledge_bonus": 0.3,
+            "diet_weight": 0.4,
+            "knowledge_bonus": 0.45,
+            "commune_bonus": 1.0,
             "protected_intents": ["ask_human", "request_callback", "emergency"],
             "regularisation": 10.0,
             "ranking_length": 10,
@@ -167,18 +178,18 @@ class IntentEnsembleClassifier(GraphComponent, IntentClassifier):
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
 
-    def _families(self, message: Message) -> List[str]:
-        """Intents a knowledge-base entity of the message points to."""
+    def _bonuses(self, message: Message) -> Dict[str, float]:
+        """What the knowledge-base entities of the message add to some intents."""
         if names_only_a_commune(message.get(TEXT) or "", message.get(ENTITIES) or []):
-            return [INFORM_COMMUNE]
-        families: List[str] = []
+            return {INFORM_COMMUNE: float(self.config["commune_bonus"])}
+        bonuses: Dict[str, float] = {}
         for entity in message.get(ENTITIES) or []:
             if entity.get("entity") != "dispositif":
                 continue
             record = self.base.get(str(entity.get("value")))
-            if record is not None and record.intent not in families:
-                families.append(record.intent)
-        return families
+            if record is not None:
+                bonuses[record.intent] = float(self.config["knowledge_bonus"])
+        return bonuses
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -194,9 +205,8 @@ class IntentEnsembleClassifier(GraphComponent, IntentClassifier):
             ranking = combine(
                 diet,
                 linear,
-                self._families(message),
+                self._bonuses(message),
                 float(self.config["diet_weight"]),
-                float(self.config["knowledge_bonus"]),
                 list(self.config["protected_intents"]),
             )[: int(self.config["ranking_length"])]
             message.set(INTENT, ranking[0], add_to_output=True)

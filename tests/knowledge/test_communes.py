@@ -228,7 +228,14 @@ EVERYDAY_SENTENCES = [
     "j'ai besoin d'aide pour remplir mon dossier caf",
     "la bours au permis c'est pour qui",
     "il a bus toute la nuit",
+    "les événements culturels du Pas-de-Calais",
+    "j'habite dans le pas de calais",
 ]
+
+
+def test_the_departement_is_not_the_town_of_calais(communes):
+    found = communes.find("j'habite dans le Pas-de-Calais, à Calais")
+    assert [(mention.commune.insee, mention.text) for mention in found] == [("62193", "Calais")]
 
 
 @pytest.mark.parametrize("sentence", EVERYDAY_SENTENCES)

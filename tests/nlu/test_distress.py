@@ -21,6 +21,13 @@ CUES = load_cues()
         ("il a mal à la poitrine depuis ce matin", "medical"),
         ("y a le feu chez le voisin au feu", "fire"),
         ("je crois que le voisin maltraite son enfant", "child"),
+        ("il ma etranglee hier soir", "violence"),
+        ("J'ai pris une boîte entière de somnifères il y a dix minutes", "medical"),
+        ("La maison d'à côté est en feu", "fire"),
+        ("plus rien n'a de sens je préfère disparaître", "suicide"),
+        ("il a dit qu'il allait se faire du mal", "suicide"),
+        ("mon oncle touche ma petite sœur", "child"),
+        ("ma fille de 14 ans a fugué depuis hier", "child"),
     ],
 )
 def test_distress_is_recognised_typed_or_spoken(text, kind):
@@ -35,6 +42,10 @@ def test_distress_is_recognised_typed_or_spoken(text, kind):
         "je suis en fin de droits",
         "comment demander le RSA ?",
         "mon fils a le permis, il cherche une voiture",
+        "je suis étranglé par les dettes",
+        "ma fille touche l'AAH, et mon fils ?",
+        "c'est bon j'ai fini",
+        "le feu vert de la MDPH, c'est quand ?",
     ],
 )
 def test_ordinary_questions_are_not_emergencies(text):

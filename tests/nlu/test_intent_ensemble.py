@@ -16,7 +16,7 @@ PROTECTED = ["ask_human", "request_callback", "emergency"]
 
 def test_the_average_decides_when_nothing_is_recognised():
     ranking = combine(
-        {"ask_rsa": 0.6, "ask_emploi": 0.4}, {"ask_rsa": 0.2, "ask_emploi": 0.8}, [], 0.5, 0.3, PROTECTED
+        {"ask_rsa": 0.6, "ask_emploi": 0.4}, {"ask_rsa": 0.2, "ask_emploi": 0.8}, {}, 0.5, PROTECTED
     )
     assert [item["name"] for item in ranking] == ["ask_emploi", "ask_rsa"]
     assert ranking[0]["confidence"] == pytest.approx(0.6)
@@ -25,20 +25,20 @@ def test_the_average_decides_when_nothing_is_recognised():
 
 def test_a_named_dispositif_lifts_its_family():
     ranking = combine(
-        {"affirm": 0.5, "ask_mdph": 0.2}, {"affirm": 0.4, "ask_mdph": 0.3}, ["ask_mdph"], 0.5, 0.3, PROTECTED
+        {"affirm": 0.5, "ask_mdph": 0.2}, {"affirm": 0.4, "ask_mdph": 0.3}, {"ask_mdph": 0.3}, 0.5, PROTECTED
     )
     assert ranking[0]["name"] == "ask_mdph"
 
 
 def test_a_confident_request_for_a_person_is_not_overruled():
     ranking = combine(
-        {"ask_human": 0.9, "ask_rsa": 0.1}, {"ask_human": 0.8, "ask_rsa": 0.2}, ["ask_rsa"], 0.5, 0.3, PROTECTED
+        {"ask_human": 0.9, "ask_rsa": 0.1}, {"ask_human": 0.8, "ask_rsa": 0.2}, {"ask_rsa": 0.3}, 0.5, PROTECTED
     )
     assert ranking[0]["name"] == "ask_human"
 
 
 def test_nothing_to_combine_gives_an_empty_ranking():
-    assert combine({}, {}, [], 0.5, 0.3, PROTECTED) == []
+    assert combine({}, {}, {}, 0.5, PROTECTED) == []
 
 
 @pytest.fixture
@@ -81,6 +81,19 @@ def test_the_knowledge_base_entity_counts(trained):
     assert processed.get("intent")["name"] == "ask_mdph"
 
 
+def test_a_message_that_is_only_a_commune_is_inform_commune(trained):
+    message = Message(
+        data={
+            "text": "Mazingarbe",
+            "intent_ranking": [{"name": "greet", "confidence": 0.9}],
+            "entities": [{"entity": "commune", "value": "62563", "start": 0, "end": 10}],
+        }
+    )
+    [processed] = trained.process([message])
+    assert processed.get("intent")["name"] == "inform_commune"
+    assert processed.get("intent")["confidence"] > 0.35
+
+
 def commune(text: str, name: str) -> dict:
     start = text.lower().index(name.lower())
     return {"entity": "commune", "value": "62000", "start": start, "end": start + len(name)}
@@ -92,7 +105,10 @@ def commune(text: str, name: str) -> dict:
         ("Carvin", "Carvin", True),
         ("euh moi je suis sur liévin", "liévin", True),
         ("c'est à Noeux-les-Mines", "Noeux-les-Mines", True),
+        ("mon village c'est Fruges", "Fruges", True),
+        ("oui alors moi c'est du côté de Béthune", "Béthune", True),
         ("je cherche un logement social pas trop cher du côté de Lens", "Lens", False),
+        ("chantier insertion calais recrute ?", "calais", False),
     ],
 )
 def test_a_message_that_is_little_more_than_a_commune(text, name, expected):
