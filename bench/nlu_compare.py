@@ -6,8 +6,8 @@
 * ``tfidf_logreg``: scikit-learn TF-IDF (words and char n-grams) + logistic regression.
 
 All three train on ``data/nlu`` and are tested on the held-out split
-(``tests/nlu/heldout.yml``) and the hand-written realistic messages
-(``tests/nlu/realistic.yml``). Prints macro-F1, per-intent F1, dispositif routing accuracy,
+(``tests/nlu/heldout.yml``), the hand-written realistic messages
+(``tests/nlu/realistic.yml``) and a blind set (``tests/nlu/blind.yml``). Prints macro-F1, per-intent F1, dispositif routing accuracy,
 safety (ask_human / out_of_scope / emergency answered with a dispositif), training time and
 parse latency; writes ``bench/results/nlu_compare.md`` and a confusion-matrix PNG.
 
@@ -41,6 +41,7 @@ from knowledge.base import get_knowledge_base  # noqa: E402
 
 RESULTS_DIR = PROJECT_DIR / "bench" / "results"
 REALISTIC_FILE = PROJECT_DIR / "tests" / "nlu" / "realistic.yml"
+BLIND_FILE = PROJECT_DIR / "tests" / "nlu" / "blind.yml"
 RASA = Path(sys.executable).parent / "rasa"
 NEVER_A_DISPOSITIF = {"ask_human", "out_of_scope", "request_callback"}
 
@@ -74,7 +75,7 @@ class Sample:
     text: str
     intent: str
     dispositif: Optional[str] = None
-    source: str = "heldout"  # heldout, web or voice
+    source: str = "heldout"  # heldout, web, voice, blind web or blind voice
 
 
 @dataclass
@@ -92,6 +93,9 @@ def load_samples() -> List[Sample]:
             samples.append(Sample(plain_text(example), item["intent"]))
     for message in yaml.safe_load(REALISTIC_FILE.read_text(encoding="utf-8"))["messages"]:
         samples.append(Sample(message["text"], message["intent"], message.get("dispositif"), message.get("channel", "web")))
+    for message in yaml.safe_load(BLIND_FILE.read_text(encoding="utf-8"))["messages"]:
+        channel = message.get("channel", "web")
+        samples.append(Sample(message["text"], message["intent"], message.get("dispositif"), f"blind {channel}"))
     return samples
 
 
@@ -257,6 +261,8 @@ def main() -> int:
         "held-out split": lambda s: s.source == "heldout",
         "realistic, typed": lambda s: s.source == "web",
         "realistic, voice": lambda s: s.source == "voice",
+        "blind, typed": lambda s: s.source == "blind web",
+        "blind, voice": lambda s: s.source == "blind voice",
         "all": lambda s: True,
     }
     report = [
@@ -265,7 +271,9 @@ def main() -> int:
         f"Training examples: {len(texts)} ({len(set(labels))} intents). Test messages: "
         f"{sum(s.source == 'heldout' for s in samples)} held-out, "
         f"{sum(s.source == 'web' for s in samples)} realistic typed, "
-        f"{sum(s.source == 'voice' for s in samples)} realistic voice.",
+        f"{sum(s.source == 'voice' for s in samples)} realistic voice, "
+        f"{sum(s.source.startswith('blind') for s in samples)} blind (written without reading the "
+        "training data, the other test sets or any result).",
         "",
         "*asked back*: the message got the fallback (likely topics proposed, or a request to",
         "rephrase); *wrong answer*: another intent than the expected one was answered.",
