@@ -48,6 +48,8 @@ class AliasMatch:
     alias: str
     score: float
     exact: bool
+    # The words of the message that matched (folded): the alias itself, or its misspelling.
+    found: str = ""
 
 
 @dataclass(frozen=True)
@@ -224,8 +226,8 @@ class KnowledgeBase:
         matches: Dict[str, AliasMatch] = {}
         for alias, dispositif_id in self._aliases:
             if dispositif_id not in matches and f" {alias} " in folded:
-                matches[dispositif_id] = AliasMatch(dispositif_id, alias, 100.0, True)
-        close: List[Tuple[int, float]] = []
+                matches[dispositif_id] = AliasMatch(dispositif_id, alias, 100.0, True, alias)
+        close: List[Tuple[int, float, str]] = []
         for size, (aliases, positions) in self._fuzzy_groups.items():
             windows = [" ".join(words[start : start + size]) for start in range(len(words) - size + 1)]
             if not windows:
@@ -233,11 +235,11 @@ class KnowledgeBase:
             scores = process.cdist(aliases, windows, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_SCORE)
             for index, window in zip(*scores.nonzero()):
                 if plausible_typo(aliases[index], windows[window]):
-                    close.append((positions[index], float(scores[index, window])))
-        for position, score in sorted(close):
+                    close.append((positions[index], float(scores[index, window]), windows[window]))
+        for position, score, found in sorted(close):
             alias, dispositif_id = self._aliases[position]
             if dispositif_id not in matches:
-                matches[dispositif_id] = AliasMatch(dispositif_id, alias, score, False)
+                matches[dispositif_id] = AliasMatch(dispositif_id, alias, score, False, found)
         return sorted(
             matches.values(), key=lambda match: (not match.exact, -len(match.alias), -match.score)
         )

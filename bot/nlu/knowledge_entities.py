@@ -9,7 +9,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List
+import re
+from typing import Any, Dict, List, Tuple
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -22,23 +23,37 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.french_numbers import find_age
 from knowledge.base import KnowledgeBase, get_knowledge_base
+from knowledge.text import fold
+
+
+_WORD = re.compile(r"[^\s\-_/.,;:!?()\"«»'’‘`´]+")
+
+
+def span_of(text: str, folded_words: str) -> Tuple[int, int]:
+    """Where in ``text`` the (folded) words a dispositif was recognised by are; the whole
+    message if they cannot be told apart."""
+    wanted = folded_words.split()
+    tokens = [(m.start(), m.end(), fold(m.group())) for m in _WORD.finditer(text)]
+    for first in range(len(tokens) - len(wanted) + 1):
+        run = tokens[first : first + len(wanted)]
+        if wanted and [word for _, _, word in run] == wanted:
+            return run[0][0], run[-1][1]
+    return 0, len(text)
 
 
 def knowledge_entities(text: str, base: KnowledgeBase) -> List[Dict[str, Any]]:
     """Entities of ``text`` found through the knowledge base, in Rasa's entity format."""
     entities: List[Dict[str, Any]] = []
-    lowered = text.lower()
     for match in base.find(text):
-        start = lowered.find(match.alias)
-        end = start + len(match.alias) if start >= 0 else len(text)
+        start, end = span_of(text, match.found or match.alias)
         entities.append(
             {
                 "entity": "dispositif",
                 "value": match.dispositif_id,
-                "start": max(start, 0),
+                "start": start,
                 "end": end,
                 "confidence_entity": round(match.score / 100, 2),
-                "text": text[max(start, 0) : end],
+                "text": text[start:end],
             }
         )
     for mention in base.communes.find(text):

@@ -48,6 +48,21 @@ def test_dispositifs_are_found_by_alias_with_typos(knowledge_base):
     assert "rsa" in values
 
 
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("jveux la prestation de compansation du handicap a Lens", "prestation de compansation du handicap"),
+        ("C'est quoi l'APA ?", "APA"),
+        ("le covoitrage vers arras", "covoitrage"),
+        ("la M.D.P.H de Saint-Omer", "M.D.P.H"),
+    ],
+)
+def test_a_dispositif_entity_spans_the_words_that_named_it(knowledge_base, text, span):
+    [entity] = [e for e in knowledge_entities(text, knowledge_base) if e["entity"] == "dispositif"]
+    assert entity["text"] == span
+    assert text[entity["start"] : entity["end"]] == span
+
+
 def test_commune_and_age_entities(knowledge_base):
     entities = knowledge_entities("jpeu avoir le rsa si jsuis a lens, j'ai 24 ans", knowledge_base)
     by_name = {entity["entity"]: entity for entity in entities}
