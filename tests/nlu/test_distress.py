@@ -28,6 +28,8 @@ CUES = load_cues()
         ("il a dit qu'il allait se faire du mal", "suicide"),
         ("mon oncle touche ma petite sœur", "child"),
         ("ma fille de 14 ans a fugué depuis hier", "child"),
+        ("mon père s'est effondré dans la cuisine", "medical"),
+        ("il parle de se jeter par la fenêtre", "suicide"),
     ],
 )
 def test_distress_is_recognised_typed_or_spoken(text, kind):
