@@ -30,6 +30,8 @@ CUES = load_cues()
         ("ma fille de 14 ans a fugué depuis hier", "child"),
         ("mon père s'est effondré dans la cuisine", "medical"),
         ("il parle de se jeter par la fenêtre", "suicide"),
+        ("je crois que ma mère fait un AVC là", "medical"),
+        ("euh il fait un avc je crois", "medical"),
     ],
 )
 def test_distress_is_recognised_typed_or_spoken(text, kind):
@@ -47,6 +49,7 @@ def test_distress_is_recognised_typed_or_spoken(text, kind):
         "je suis étranglé par les dettes",
         "ma fille touche l'AAH, et mon fils ?",
         "c'est bon j'ai fini",
+        "mon père a fait un AVC l'an dernier, il lui faut un lit médicalisé",
         "le feu vert de la MDPH, c'est quand ?",
     ],
 )
