@@ -75,14 +75,14 @@ class DistressDetector(GraphComponent):
                 for kind in kinds
             ]
             message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
-            intent = message.get(INTENT) or {}
-            if intent.get("name") != EMERGENCY:
-                ranking = message.get(INTENT_RANKING_KEY) or []
-                message.set(INTENT, {"name": EMERGENCY, "confidence": 1.0}, add_to_output=True)
-                message.set(
-                    INTENT_RANKING_KEY,
-                    [{"name": EMERGENCY, "confidence": 1.0}]
-                    + [item for item in ranking if item.get("name") != EMERGENCY],
-                    add_to_output=True,
-                )
+            # Also when the model already ranks emergency first: its confidence may be under
+            # the fallback threshold, and a cue is enough.
+            ranking = message.get(INTENT_RANKING_KEY) or []
+            message.set(INTENT, {"name": EMERGENCY, "confidence": 1.0}, add_to_output=True)
+            message.set(
+                INTENT_RANKING_KEY,
+                [{"name": EMERGENCY, "confidence": 1.0}]
+                + [item for item in ranking if item.get("name") != EMERGENCY],
+                add_to_output=True,
+            )
         return messages

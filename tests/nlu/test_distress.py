@@ -55,3 +55,27 @@ def test_distress_is_recognised_typed_or_spoken(text, kind):
 )
 def test_ordinary_questions_are_not_emergencies(text):
     assert distress_kinds(text, CUES) == []
+
+
+@pytest.mark.parametrize(
+    "ranking",
+    [
+        [{"name": "emergency", "confidence": 0.31}, {"name": "out_of_scope", "confidence": 0.07}],
+        [{"name": "ask_sante", "confidence": 0.6}, {"name": "emergency", "confidence": 0.2}],
+    ],
+)
+def test_a_cue_makes_the_message_a_sure_emergency(ranking):
+    """A cue gives emergency full confidence, also when the model already ranked it first
+    with a confidence the fallback would have refused."""
+    from rasa.shared.nlu.training_data.message import Message
+
+    from bot.nlu.distress import DistressDetector
+
+    message = Message(
+        data={"text": "un gamin est en train de se noyer", "intent": ranking[0], "intent_ranking": ranking}
+    )
+    [processed] = DistressDetector(CUES).process([message])
+    assert processed.get("intent") == {"name": "emergency", "confidence": 1.0}
+    names = [item["name"] for item in processed.get("intent_ranking")]
+    assert names[0] == "emergency" and names.count("emergency") == 1
+    assert {"entity": "urgence", "value": "medical"}.items() <= processed.get("entities")[0].items()
