@@ -128,19 +128,10 @@ def rasa_predictor(model: Path) -> Callable[[str], Dict[str, Any]]:
 
 
 def sklearn_predictor(texts: List[str], labels: List[str]) -> Tuple[Callable[[str], Dict[str, Any]], float]:
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import FeatureUnion, make_pipeline
+    from bot.nlu.intent_ensemble import train_linear_model
 
     start = time.perf_counter()
-    model = make_pipeline(
-        FeatureUnion([
-            ("words", TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2))),
-            ("chars", TfidfVectorizer(sublinear_tf=True, analyzer="char_wb", ngram_range=(2, 5))),
-        ]),
-        LogisticRegression(C=10, max_iter=3000),
-    )
-    model.fit(texts, labels)
+    model = train_linear_model(texts, labels, regularisation=10.0)
     seconds = time.perf_counter() - start
     base = get_knowledge_base()
 

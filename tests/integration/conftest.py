@@ -31,6 +31,20 @@ def write_endpoints(directory: Path, action_port: int) -> Path:
     return path
 
 
+def local_settings(directory: Path, env: Dict[str, str]) -> ServerSettings:
+    """The trained model served on free ports, with its SQLite tracker and logs in
+    ``directory``."""
+    action_port = free_port()
+    return ServerSettings(
+        model=MODEL,
+        port=free_port(),
+        action_port=action_port,
+        endpoints=write_endpoints(directory, action_port),
+        log_dir=directory / "log",
+        env=env,
+    )
+
+
 class Assistant:
     """A client for the running assistant's REST channel."""
 
@@ -67,17 +81,8 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
     if not MODEL.exists():
         pytest.fail("no trained model: run `make train` (make test does it)")
     directory = tmp_path_factory.mktemp("assistant")
-    action_port, port = free_port(), free_port()
     clock_file = directory / "clock"
-    settings = ServerSettings(
-        model=MODEL,
-        port=port,
-        action_port=action_port,
-        endpoints=write_endpoints(directory, action_port),
-        log_dir=directory / "log",
-        env={"ASSISTANT_CLOCK_FILE": str(clock_file)},
-    )
-    with Servers(settings) as servers:
+    with Servers(local_settings(directory, {"ASSISTANT_CLOCK_FILE": str(clock_file)})) as servers:
         yield Assistant(servers, clock_file)
 
 

@@ -11,9 +11,8 @@ from typing import Iterator
 
 import pytest
 
-from bot.launcher import PROJECT_DIR, Servers, ServerSettings
-from deploy.services import free_port
-from tests.integration.conftest import MODEL, Assistant, metadata_of, write_endpoints
+from bot.launcher import PROJECT_DIR, Servers
+from tests.integration.conftest import Assistant, local_settings, metadata_of
 
 pytestmark = pytest.mark.servers
 
@@ -24,19 +23,11 @@ NAME, PHONE_TYPED, PHONE_STORED = "Josiane Vandenbussche", "06 98 76 54 32", "+3
 @pytest.fixture(scope="module")
 def human_route(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
     directory = tmp_path_factory.mktemp("human-route")
-    action_port, port = free_port(), free_port()
-    settings = ServerSettings(
-        model=MODEL,
-        port=port,
-        action_port=action_port,
-        endpoints=write_endpoints(directory, action_port),
-        log_dir=directory / "log",
-        env={
-            "ASSISTANT_CLOCK_FILE": str(directory / "clock"),
-            "CALLBACK_DB_URL": f"sqlite:///{directory / 'callbacks.db'}",
-        },
-    )
-    with Servers(settings) as servers:
+    env = {
+        "ASSISTANT_CLOCK_FILE": str(directory / "clock"),
+        "CALLBACK_DB_URL": f"sqlite:///{directory / 'callbacks.db'}",
+    }
+    with Servers(local_settings(directory, env)) as servers:
         yield Assistant(servers, directory / "clock")
 
 

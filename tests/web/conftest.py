@@ -26,8 +26,8 @@ from typing import Any, Callable, Dict, Iterator, List, Optional
 import pytest
 from playwright.sync_api import Browser, Locator, Page, Playwright, sync_playwright
 
-from bot.launcher import PROJECT_DIR, ServerSettings, Servers
-from tests.integration.conftest import MODEL, free_port, write_endpoints
+from bot.launcher import PROJECT_DIR, Servers
+from tests.integration.conftest import MODEL, free_port, local_settings
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = [
@@ -121,18 +121,10 @@ def web_assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebAssis
     if not MODEL.exists():
         pytest.fail("no trained model: run `make train` (make test does it)")
     directory = tmp_path_factory.mktemp("web-assistant")
-    action_port, port = free_port(), free_port()
     clock_file = directory / "clock"
     callbacks_url = f"sqlite:///{directory / 'callbacks.db'}"
-    settings = ServerSettings(
-        model=MODEL,
-        port=port,
-        action_port=action_port,
-        endpoints=write_endpoints(directory, action_port),
-        log_dir=directory / "log",
-        env={"ASSISTANT_CLOCK_FILE": str(clock_file), "CALLBACK_DB_URL": callbacks_url},
-    )
-    with Servers(settings) as servers:
+    env = {"ASSISTANT_CLOCK_FILE": str(clock_file), "CALLBACK_DB_URL": callbacks_url}
+    with Servers(local_settings(directory, env)) as servers:
         _wait_for_page(f"{servers.url}/webhooks/web/", servers.processes[-1], servers.rasa_log)
         yield WebAssistant(servers, clock_file, callbacks_url)
 
