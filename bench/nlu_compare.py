@@ -12,14 +12,20 @@ safety (ask_human / out_of_scope / emergency answered with a dispositif), traini
 parse latency; writes ``bench/results/nlu_compare.md`` and a confusion-matrix PNG.
 
     .venv/bin/python bench/nlu_compare.py [--skip-train]
+
+A Rasa model is retrained only when its config, the training data or one of the project
+components its config names changed since it was trained (``bench/models/timings.json``);
+the reported training time is the one of the run that trained it.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -104,6 +110,33 @@ def training_examples() -> Tuple[List[str], List[str]]:
 
     data = load_data(str(PROJECT_DIR / "data" / "nlu"))
     return [m.get("text") for m in data.intent_examples], [m.get("intent") for m in data.intent_examples]
+
+
+def fingerprint(config_text: str) -> str:
+    """What a Rasa model depends on: its config, the training data, the project's component
+    modules that the config names."""
+    digest = hashlib.sha256(config_text.encode())
+    modules = sorted(set(re.findall(r"name: (bot\.nlu\.\w+)\.", config_text)))
+    files = sorted((PROJECT_DIR / "data" / "nlu").glob("*.yml"))
+    files += [PROJECT_DIR / (module.replace(".", "/") + ".py") for module in modules]
+    for path in files:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def train_if_changed(config_text: str, out: Path, name: str, previous: Dict[str, Any]) -> Dict[str, Any]:
+    """Train ``name`` unless the model in ``out`` was trained from the same inputs; returns
+    its training record (seconds, fingerprint)."""
+    print_ = fingerprint(config_text)
+    record = previous.get(name)
+    if isinstance(record, dict) and record.get("fingerprint") == print_ and (out / f"{name}.tar.gz").exists():
+        print(f"{name}: config, data and components unchanged, model reused")
+        return record
+    with tempfile.NamedTemporaryFile("w", suffix=".yml", delete=False) as handle:
+        handle.write(config_text)
+    print(f"{name}: training")
+    return {"seconds": train_rasa(Path(handle.name), out, name), "fingerprint": print_}
 
 
 def train_rasa(config: Path, out: Path, name: str) -> float:
@@ -222,7 +255,7 @@ def percentile(values: List[float], q: float) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--skip-train", action="store_true", help="reuse models in bench/results/models")
+    parser.add_argument("--skip-train", action="store_true", help="reuse the models in bench/models as they are")
     arguments = parser.parse_args()
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     models = PROJECT_DIR / "bench" / "models"
@@ -231,15 +264,17 @@ def main() -> int:
     epochs = yaml.safe_load((PROJECT_DIR / "config.yml").read_text())["pipeline"]
     diet_epochs = next(c.get("epochs", 100) for c in epochs if c["name"] == "DIETClassifier")
 
-    timings: Dict[str, float] = {}
-    if not arguments.skip_train:
-        timings["pipeline"] = train_rasa(PROJECT_DIR / "config.yml", models, "pipeline")
-        with tempfile.NamedTemporaryFile("w", suffix=".yml", delete=False) as handle:
-            handle.write(DIET_NO_SPACY.format(epochs=diet_epochs))
-        timings["diet_no_spacy"] = train_rasa(Path(handle.name), models, "diet_no_spacy")
-        (models / "timings.json").write_text(json.dumps(timings))
+    timings_file = models / "timings.json"
+    previous = json.loads(timings_file.read_text()) if timings_file.exists() else {}
+    if arguments.skip_train:
+        trained = previous
     else:
-        timings = json.loads((models / "timings.json").read_text())
+        trained = {
+            "pipeline": train_if_changed((PROJECT_DIR / "config.yml").read_text(), models, "pipeline", previous),
+            "diet_no_spacy": train_if_changed(DIET_NO_SPACY.format(epochs=diet_epochs), models, "diet_no_spacy", previous),
+        }
+        timings_file.write_text(json.dumps(trained, indent=2))
+    timings = {name: float(record["seconds"]) for name, record in trained.items()}
 
     results = [
         evaluate("pipeline", rasa_predictor(models / "pipeline.tar.gz"), timings["pipeline"], samples),

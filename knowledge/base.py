@@ -15,6 +15,7 @@ import yaml
 from rapidfuzz import fuzz, process
 
 from knowledge.communes import Commune, CommuneIndex
+from knowledge.lexicon import is_another_word
 from knowledge.schema import (
     Dispositif,
     Office,
@@ -295,14 +296,15 @@ class KnowledgeBase:
 def plausible_typo(alias: str, window: str) -> bool:
     """Whether ``window`` (as many words as ``alias``) can be a misspelling of the alias.
 
-    Each word that differs must start with the same two letters and not be a short function
-    word: "a calais" is not "caf calais", "passe pas" is not "pass pass", "une partie du
-    permis" is not "perte du permis", while "covoitrage" is "covoiturage".
+    Each word that differs must start with the same two letters and be neither a short
+    function word nor another French word: "a calais" is not "caf calais", "passe pas" is not
+    "pass pass", "une partie du permis" is not "perte du permis", "mon collègue" is not "mon
+    collège", while "covoitrage" is "covoiturage".
     """
     for alias_word, word in zip(alias.split(), window.split()):
         if alias_word == word:
             continue
-        if word[:2] != alias_word[:2] or word in FUNCTION_WORDS:
+        if word[:2] != alias_word[:2] or word in FUNCTION_WORDS or is_another_word(word, alias_word):
             return False
     return True
 

@@ -100,6 +100,8 @@ def test_ordinary_words_do_not_name_a_dispositif(knowledge_base):
         "le Département finance une partie du permis",  # not "perte du permis"
         "noeux les mines",  # a commune, not the miners' health centres
         "que faire avec les enfants",
+        "mon collègue me pique mon yaourt",  # a word of its own, not "collège"
+        "mon collegue me pique mon yaourt",
     ],
 )
 def test_everyday_words_near_an_alias_do_not_name_a_dispositif(knowledge_base, text):
