@@ -88,8 +88,9 @@ bench: bench-nlu bench-latency bench-voice ## every benchmark (bench/results/)
 bench-nlu: install ## this pipeline vs DIET without spaCy vs TF-IDF + logistic regression (bench/results/nlu_compare.md)
 	$(BIN)/python bench/nlu_compare.py
 
-crossval: install ## rasa test nlu: 3-fold cross-validation of config.yml on data/nlu (var/crossval/)
+crossval: install ## rasa test nlu: 3-fold cross-validation of config.yml on data/nlu (bench/results/crossval.md)
 	$(BIN)/rasa test nlu --nlu data/nlu --config config.yml --cross-validation --folds 3 --out var/crossval
+	$(BIN)/python bench/crossval_summary.py var/crossval
 
 bench-latency: train ## REST turn latency, one user and 20 turns/s (bench/results/rest_latency.md)
 	$(BIN)/python -m bench.rest_latency
