@@ -32,6 +32,9 @@ CUES = load_cues()
         ("il parle de se jeter par la fenêtre", "suicide"),
         ("je crois que ma mère fait un AVC là", "medical"),
         ("euh il fait un avc je crois", "medical"),
+        ("mon beau-père tape ma mère", "violence"),
+        ("euh le voisin il bat sa femme on entend tout", "violence"),
+        ("mon copain me tape dessus quand il a bu", "violence"),
     ],
 )
 def test_distress_is_recognised_typed_or_spoken(text, kind):
@@ -51,6 +54,7 @@ def test_distress_is_recognised_typed_or_spoken(text, kind):
         "c'est bon j'ai fini",
         "mon père a fait un AVC l'an dernier, il lui faut un lit médicalisé",
         "le feu vert de la MDPH, c'est quand ?",
+        "je tape mon numéro fiscal et ça marche pas",
     ],
 )
 def test_ordinary_questions_are_not_emergencies(text):
