@@ -89,7 +89,7 @@ bench-nlu: install ## this pipeline vs DIET without spaCy vs TF-IDF + logistic r
 	$(BIN)/python bench/nlu_compare.py
 
 crossval: install ## rasa test nlu: 3-fold cross-validation of config.yml on data/nlu (bench/results/crossval.md)
-	$(BIN)/rasa test nlu --nlu data/nlu --config config.yml --cross-validation --folds 3 --out var/crossval
+	$(BIN)/python -m bench.crossval --nlu data/nlu --config config.yml --folds 3 --out var/crossval
 	$(BIN)/python bench/crossval_summary.py var/crossval
 
 bench-latency: train ## REST turn latency, one user and 20 turns/s (bench/results/rest_latency.md)
