@@ -128,15 +128,15 @@ def fingerprint(config_text: str) -> str:
 def train_if_changed(config_text: str, out: Path, name: str, previous: Dict[str, Any]) -> Dict[str, Any]:
     """Train ``name`` unless the model in ``out`` was trained from the same inputs; returns
     its training record (seconds, fingerprint)."""
-    print_ = fingerprint(config_text)
+    current = fingerprint(config_text)
     record = previous.get(name)
-    if isinstance(record, dict) and record.get("fingerprint") == print_ and (out / f"{name}.tar.gz").exists():
+    if isinstance(record, dict) and record.get("fingerprint") == current and (out / f"{name}.tar.gz").exists():
         print(f"{name}: config, data and components unchanged, model reused")
         return record
     with tempfile.NamedTemporaryFile("w", suffix=".yml", delete=False) as handle:
         handle.write(config_text)
     print(f"{name}: training")
-    return {"seconds": train_rasa(Path(handle.name), out, name), "fingerprint": print_}
+    return {"seconds": train_rasa(Path(handle.name), out, name), "fingerprint": current}
 
 
 def train_rasa(config: Path, out: Path, name: str) -> float:

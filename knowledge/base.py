@@ -15,7 +15,7 @@ import yaml
 from rapidfuzz import fuzz, process
 
 from knowledge.communes import Commune, CommuneIndex
-from knowledge.lexicon import is_another_word
+from knowledge.lexicon import french_lemmas, is_another_word
 from knowledge.schema import (
     Dispositif,
     Office,
@@ -93,6 +93,9 @@ class KnowledgeBase:
         self.communes = communes
         self._aliases = self._build_alias_index()
         self._fuzzy_groups = self._build_fuzzy_groups()
+        # The lexicon that tells typos from other words (about 1 s to read): loaded with the
+        # aliases, not during a resident's first message.
+        french_lemmas()
 
     # ----------------------------------------------------------------- loading
     @classmethod
