@@ -54,6 +54,21 @@ def train_linear_model(texts: List[str], labels: List[str], regularisation: floa
         LogisticRegression(C=regularisation, max_iter=3000),
     )
     model.fit(texts, labels)
+    return fast_single_predictions(model)
+
+
+def fast_single_predictions(model: Any) -> Any:
+    """Stores the regression's weights column-major; the predictions are unchanged.
+
+    ``predict_proba`` multiplies the sparse features by ``coef_.T``. With ``coef_`` in
+    row-major order, SciPy copies the whole transposed matrix (intents × features, about
+    20 MB) to make it contiguous, for every message: 2 of the 3 ms the linear model cost
+    per message.
+    """
+    import numpy as np
+
+    regression = model[-1]
+    regression.coef_ = np.asfortranarray(regression.coef_)
     return model
 
 
@@ -159,7 +174,9 @@ class IntentEnsembleClassifier(GraphComponent, IntentClassifier):
 
         with model_storage.read_from(resource) as directory:
             path = directory / MODEL_FILE
-            model = sio.load(path, trusted=sio.get_untrusted_types(file=path))
+            model = fast_single_predictions(
+                sio.load(path, trusted=sio.get_untrusted_types(file=path))
+            )
         return cls(config, model_storage, resource, get_knowledge_base(), model)
 
     def train(self, training_data: TrainingData) -> Resource:

@@ -69,6 +69,17 @@ def test_a_trained_model_is_saved_loaded_and_used(trained):
     assert message.get("intent_ranking")[0] == message.get("intent")
 
 
+def test_the_loaded_weights_are_column_major_and_predict_the_same(trained):
+    import numpy as np
+
+    regression = trained.model[-1]
+    assert regression.coef_.flags["F_CONTIGUOUS"] and not regression.coef_.flags["C_CONTIGUOUS"]
+    texts = ["bonjour", "dossier mdph à lens", "jveu le rsa"]
+    fast = trained.model.predict_proba(texts)
+    regression.coef_ = np.ascontiguousarray(regression.coef_)
+    assert np.allclose(fast, trained.model.predict_proba(texts), rtol=0, atol=1e-12)
+
+
 def test_the_knowledge_base_entity_counts(trained):
     message = Message(
         data={
