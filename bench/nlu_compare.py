@@ -262,7 +262,7 @@ def main() -> int:
     samples = load_samples()
     texts, labels = training_examples()
     epochs = yaml.safe_load((PROJECT_DIR / "config.yml").read_text())["pipeline"]
-    diet_epochs = next(c.get("epochs", 100) for c in epochs if c["name"] == "DIETClassifier")
+    diet_epochs = next(c.get("epochs", 100) for c in epochs if c["name"].endswith("DIETClassifier"))
 
     timings_file = models / "timings.json"
     previous = json.loads(timings_file.read_text()) if timings_file.exists() else {}
