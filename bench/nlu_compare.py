@@ -2,7 +2,8 @@
 
 * ``pipeline``: ``config.yml`` (spaCy fr_core_news_md + char n-grams + DIET + knowledge
   base extractors);
-* ``diet_no_spacy``: the same DIET on whitespace tokens and count vectors only;
+* ``diet_no_spacy``: DIET with Rasa's default architecture, trained the same way (epochs,
+  length-bucketed batches), on whitespace tokens and count vectors only;
 * ``tfidf_logreg``: scikit-learn TF-IDF (words and char n-grams) + logistic regression.
 
 All three train on ``data/nlu`` and are tested on the held-out split
@@ -62,7 +63,7 @@ pipeline:
     analyzer: char_wb
     min_ngram: 2
     max_ngram: 5
-  - name: DIETClassifier
+  - name: bot.nlu.bucketed_diet.BucketedDIETClassifier
     epochs: {epochs}
     random_seed: 20240101
     constrain_similarities: true
