@@ -80,6 +80,7 @@ def test_every_alias_finds_its_record(knowledge_base):
         ("revenu de solidarite active", "rsa"),
         ("l'ADIL", "adil"),
         ("la maison départementale des personnes handicapées", "mdph"),
+        ("euh c'est quoi ma mobilité soixante-deux", "mamobilite62"),  # a phone transcript
     ],
 )
 def test_aliases_are_accent_case_and_typo_tolerant(knowledge_base, text, dispositif_id):
