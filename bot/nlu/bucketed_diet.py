@@ -3,7 +3,7 @@
 Rasa pads every batch to its longest message. Residents' messages are short (10.8 words on
 average in ``data/nlu``) but a few life stories reach 60 words, and a random batch of 64 to
 256 examples almost always holds one: batches are padded to 43–52 tokens, four to five
-times the average, and DIET's training spends most of its time on padding (about 12 s per
+times the average, and DIET's training spends most of its time on padding (about 10 s per
 epoch on 2 cores with 5,616 examples).
 
 ``LengthBucketedBatchGenerator`` keeps Rasa's shuffling and class balancing, then, within
