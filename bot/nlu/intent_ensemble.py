@@ -39,16 +39,24 @@ MODEL_FILE = "tfidf_logreg.skops"
 
 
 def train_linear_model(texts: List[str], labels: List[str], regularisation: float) -> Any:
-    """TF-IDF on words (1-2 grams) and characters (2-5 grams), then logistic regression."""
+    """TF-IDF on words (1-2 grams) and characters (2-5 grams) of the text with its SMS
+    spellings written out, then logistic regression."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import FeatureUnion, make_pipeline
 
+    from bot.nlu.sms_spelling import spelled_out
+
     model = make_pipeline(
         FeatureUnion(
             [
-                ("words", TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2))),
-                ("chars", TfidfVectorizer(sublinear_tf=True, analyzer="char_wb", ngram_range=(2, 5))),
+                ("words", TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), preprocessor=spelled_out)),
+                (
+                    "chars",
+                    TfidfVectorizer(
+                        sublinear_tf=True, analyzer="char_wb", ngram_range=(2, 5), preprocessor=spelled_out
+                    ),
+                ),
             ]
         ),
         # SAGA reaches the same development-split scores as L-BFGS (macro-F1 0.815) in 8 s
