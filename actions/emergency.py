@@ -16,6 +16,8 @@ from actions.understanding import entities_of, resolve_attribute
 from knowledge.base import get_knowledge_base
 
 EMERGENCY_RECORD = "numeros_urgence"
+# The 115 is the emergency shelter's own record; its number is given for "no roof tonight".
+SHELTER_RECORD = "hebergement_urgence_115"
 
 # The numbers to give first for each kind of distress (bot/nlu/distress_cues.yml).
 NUMBERS_BY_KIND = {
@@ -24,8 +26,9 @@ NUMBERS_BY_KIND = {
     "suicide": ["3114", "15", "112"],
     "violence": ["17", "3919", "112"],
     "child": ["119", "17"],
+    "shelter": ["115"],
 }
-DEFAULT_NUMBERS = ["112", "15", "17", "3114", "3919", "119"]
+DEFAULT_NUMBERS = ["112", "15", "17", "3114", "3919", "119", "115"]
 
 # A question asked together with the distress is still answered after the numbers when
 # the classifier was at least this sure of it.
@@ -56,17 +59,23 @@ class ActionEmergency(Action):
         latest = tracker.latest_message or {}
         kinds = [str(entity["value"]) for entity in entities_of(latest, "urgence")]
         numbers = numbers_for(kinds)
-        contacts = {contact.phone: contact for contact in record.contacts} if record else {}
+        contacts = {}
+        for source in (base.get(SHELTER_RECORD), record):
+            if source is not None:
+                contacts.update({contact.phone: (source, contact) for contact in source.contacts})
         chosen = [contacts[number] for number in numbers if number in contacts]
         lines = "\n".join(
             response_text(domain, "utter_emergency_number", phone=c.phone, organisation=c.organisation, role=c.role or "")
-            for c in chosen
+            for _, c in chosen
         )
+        citations: List[Dict[str, object]] = []
+        for owner, contact in chosen:
+            citations.extend(item for item in base.cite(owner, contact.sources) if item not in citations)
         dispatcher.utter_message(
             text=response_text(domain, "utter_emergency", numbers=lines),
             json_message=answer_metadata(
                 EMERGENCY_RECORD,
-                base.cite(record, [key for c in chosen for key in c.sources]) if record else [],
+                citations,
                 handoff=True,
                 kind="emergency",
                 urgence=kinds or None,

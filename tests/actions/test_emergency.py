@@ -10,6 +10,7 @@ def test_each_kind_of_distress_has_its_numbers_first():
     assert numbers_for(["suicide"])[0] == "3114"
     assert numbers_for(["child"])[0] == "119"
     assert numbers_for(["medical"])[0] == "15"
+    assert numbers_for(["shelter"]) == ["115"]
     assert numbers_for([]) == DEFAULT_NUMBERS
 
 
@@ -40,3 +41,21 @@ async def test_without_a_kind_every_emergency_number_is_given(tracker_from, disp
     text = dispatcher.messages[0]["text"]
     for number in DEFAULT_NUMBERS:
         assert number in text
+
+
+async def test_no_roof_tonight_gets_the_115_with_its_source(tracker_from, dispatcher, domain):
+    tracker = tracker_from(
+        "violence_and_eviction",
+        latest_message={
+            "text": "on est à la rue ce soir avec les enfants",
+            "intent": {"name": "emergency", "confidence": 1.0},
+            "intent_ranking": [{"name": "emergency", "confidence": 1.0}],
+            "entities": [{"entity": "urgence", "value": "shelter", "start": 0, "end": 0}],
+        },
+    )
+    await ActionEmergency().run(dispatcher, tracker, domain)
+
+    first = dispatcher.messages[0]
+    assert "115" in first["text"]
+    assert first["custom"]["urgence"] == ["shelter"]
+    assert first["custom"]["sources"], "the 115 is sourced"

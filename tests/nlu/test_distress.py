@@ -35,6 +35,10 @@ CUES = load_cues()
         ("mon beau-père tape ma mère", "violence"),
         ("euh le voisin il bat sa femme on entend tout", "violence"),
         ("mon copain me tape dessus quand il a bu", "violence"),
+        ("on est à la rue ce soir avec les deux petits", "shelter"),
+        ("euh j'ai nulle part où dormir", "shelter"),
+        ("ma mère m'a mise à la porte ce soir", "shelter"),
+        ("jvais devoir dormir dans ma voiture ce soir", "shelter"),
     ],
 )
 def test_distress_is_recognised_typed_or_spoken(text, kind):
@@ -55,6 +59,9 @@ def test_distress_is_recognised_typed_or_spoken(text, kind):
         "mon père a fait un AVC l'an dernier, il lui faut un lit médicalisé",
         "le feu vert de la MDPH, c'est quand ?",
         "je tape mon numéro fiscal et ça marche pas",
+        "on doit partir dans deux mois, on va se retrouver à la rue",
+        "j'ai reçu un commandement de quitter les lieux",
+        "le 115 c'est pour qui ?",
     ],
 )
 def test_ordinary_questions_are_not_emergencies(text):
