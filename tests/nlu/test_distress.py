@@ -35,6 +35,7 @@ CUES = load_cues()
         ("mon beau-père tape ma mère", "violence"),
         ("euh le voisin il bat sa femme on entend tout", "violence"),
         ("mon copain me tape dessus quand il a bu", "violence"),
+        ("j'ai préparé la corde, c'est pour ce soir", "suicide"),
         ("on est à la rue ce soir avec les deux petits", "shelter"),
         ("euh j'ai nulle part où dormir", "shelter"),
         ("ma mère m'a mise à la porte ce soir", "shelter"),
