@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
@@ -37,3 +38,17 @@ def test_heldout_is_at_least_15_percent_and_disjoint():
 
 def test_the_split_rule_is_stable():
     assert is_heldout("comment demander le RSA ?") == is_heldout("comment demander le [RSA](dispositif) ?")
+
+
+def comparable(text: str) -> str:
+    """Case and punctuation aside: "Bonsoir madame !" is "bonsoir madame"."""
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
+def test_no_realistic_or_blind_message_is_a_training_example():
+    train = {comparable(plain_text(example)) for _, example in training_examples()}
+    messages = []
+    for name in ("realistic.yml", "blind.yml"):
+        messages += yaml.safe_load((HELDOUT_FILE.parent / name).read_text(encoding="utf-8"))["messages"]
+    trained_on = [message["text"] for message in messages if comparable(message["text"]) in train]
+    assert trained_on == [], "a test message must not be in data/nlu"
