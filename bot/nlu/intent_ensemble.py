@@ -59,10 +59,12 @@ def train_linear_model(texts: List[str], labels: List[str], regularisation: floa
                 ),
             ]
         ),
-        # SAGA reaches the same development-split scores as L-BFGS (macro-F1 0.815) in 8 s
-        # instead of 50 s on the 5,616 examples.
+        # SAGA reaches the same development-split scores as L-BFGS in a fraction of its time
+        # (8 s instead of 50 s on 5,616 examples). Stopping at a tolerance of 1e-2 rather
+        # than 1e-3 halves that again on 7,800 examples, with the same scores (±0.001 on
+        # two development splits).
         LogisticRegression(
-            C=regularisation, solver="saga", tol=1e-3, max_iter=3000, random_state=0
+            C=regularisation, solver="saga", tol=1e-2, max_iter=3000, random_state=0
         ),
     )
     model.fit(texts, labels)
