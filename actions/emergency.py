@@ -60,9 +60,9 @@ class ActionEmergency(Action):
         kinds = [str(entity["value"]) for entity in entities_of(latest, "urgence")]
         numbers = numbers_for(kinds)
         contacts = {}
-        for source in (base.get(SHELTER_RECORD), record):
-            if source is not None:
-                contacts.update({contact.phone: (source, contact) for contact in source.contacts})
+        for owner in (base.get(SHELTER_RECORD), record):
+            if owner is not None:
+                contacts.update({contact.phone: (owner, contact) for contact in owner.contacts})
         chosen = [contacts[number] for number in numbers if number in contacts]
         lines = "\n".join(
             response_text(domain, "utter_emergency_number", phone=c.phone, organisation=c.organisation, role=c.role or "")

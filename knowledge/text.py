@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'"})
+APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'"})
 _SEPARATORS = re.compile(r"[\s\-_/.,;:!?()\"«»\u00a0\u2011\u2013\u2014]+")
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "s/": "sur"}
 
@@ -37,7 +37,7 @@ def fold(text: str) -> str:
     >>> fold("ST  OMER")
     'saint omer'
     """
-    text = strip_accents(text.translate(_APOSTROPHES)).lower()
+    text = strip_accents(text.translate(APOSTROPHES)).lower()
     text = text.replace("'", " ")
     words = [word for word in _SEPARATORS.split(text) if word]
     return " ".join(_ABBREVIATIONS.get(word, word) for word in words)
@@ -49,6 +49,6 @@ def seed_text(text: str) -> str:
     Joins lines, unifies apostrophes and spaces, and rejoins words split by a hyphen at a
     line end ("Pas-\\nde-Calais" -> "Pas-de-Calais").
     """
-    text = text.translate(_APOSTROPHES).replace("\u00a0", " ")
+    text = text.translate(APOSTROPHES).replace("\u00a0", " ")
     text = re.sub(r"\s+", " ", text)
     return re.sub(r"(\w)- (\w)", r"\1-\2", text).strip()

@@ -14,8 +14,9 @@ character offsets of its entities are unchanged.
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Dict
+
+from knowledge.text import APOSTROPHES, strip_accents
 
 # Contractions and abbreviations of written French chat, spelled out. Only forms that are
 # not also ordinary French words: "sa" (sa mère) or "o" stay as they are.
@@ -86,17 +87,11 @@ SMS_WORDS: Dict[str, str] = {
     "mtn": "maintenant",
 }
 
-_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'"})
 # A whole word, not the elided first half of "c'est" or "j'ai".
 _WORD = re.compile(r"\w+(?!['\w])")
 
 
-def without_accents(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
-
-
 def spelled_out(text: str) -> str:
     """The text lowercased, without accents, its SMS contractions written out."""
-    plain = without_accents(text.lower().translate(_APOSTROPHES))
+    plain = strip_accents(text.lower().translate(APOSTROPHES))
     return _WORD.sub(lambda match: SMS_WORDS.get(match.group(0), match.group(0)), plain)
