@@ -9,7 +9,13 @@ from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.intent_ensemble import IntentEnsembleClassifier, combine, names_only_a_commune
+from bot.nlu.intent_ensemble import (
+    IntentEnsembleClassifier,
+    combine,
+    margin_probabilities,
+    names_only_a_commune,
+    train_margin_model,
+)
 
 PROTECTED = ["ask_human", "request_callback", "emergency"]
 
@@ -72,12 +78,30 @@ def test_a_trained_model_is_saved_loaded_and_used(trained):
 def test_the_loaded_weights_are_column_major_and_predict_the_same(trained):
     import numpy as np
 
-    regression = trained.model[-1]
-    assert regression.coef_.flags["F_CONTIGUOUS"] and not regression.coef_.flags["C_CONTIGUOUS"]
+    classifier = trained.model[-1]
+    assert classifier.coef_.flags["F_CONTIGUOUS"] and not classifier.coef_.flags["C_CONTIGUOUS"]
     texts = ["bonjour", "dossier mdph à lens", "jveu le rsa"]
-    fast = trained.model.predict_proba(texts)
-    regression.coef_ = np.ascontiguousarray(regression.coef_)
-    assert np.allclose(fast, trained.model.predict_proba(texts), rtol=0, atol=1e-12)
+    fast = trained.model.decision_function(texts)
+    classifier.coef_ = np.ascontiguousarray(classifier.coef_)
+    assert np.allclose(fast, trained.model.decision_function(texts), rtol=0, atol=1e-12)
+
+
+def test_margins_become_probabilities_that_favour_the_largest_margin():
+    import numpy as np
+
+    model = train_margin_model(
+        ["le rsa", "demande de rsa", "la mdph", "dossier mdph", "bonjour", "salut"],
+        ["ask_rsa", "ask_rsa", "ask_mdph", "ask_mdph", "greet", "greet"],
+        regularisation=1.0,
+    )
+    texts = ["mon dossier mdph", "bonjour"]
+    probabilities = margin_probabilities(model, texts, temperature=5.0)
+    assert np.allclose(probabilities.sum(axis=1), 1.0)
+    assert list(model.classes_[probabilities.argmax(axis=1)]) == ["ask_mdph", "greet"]
+    margins = model.decision_function(texts)
+    assert np.array_equal(probabilities.argmax(axis=1), margins.argmax(axis=1))
+    cooler = margin_probabilities(model, ["mon dossier mdph"], temperature=1.0)
+    assert cooler.max() < probabilities[0].max()
 
 
 def test_the_knowledge_base_entity_counts(trained):
