@@ -27,6 +27,7 @@ from knowledge.schema import (
     TerritoireFile,
 )
 from knowledge.sources import quote_problems
+from knowledge.spoken_letters import spelled_acronyms
 from knowledge.text import FUNCTION_WORDS, fold
 
 KNOWLEDGE_DIR = Path(__file__).resolve().parent
@@ -93,6 +94,7 @@ class KnowledgeBase:
         self.communes = communes
         self._aliases = self._build_alias_index()
         self._fuzzy_groups = self._build_fuzzy_groups()
+        self._acronyms = self._build_acronym_index()
         # The lexicon that tells typos from other words (about 1 s to read): loaded with the
         # aliases, not during a resident's first message.
         french_lemmas()
@@ -207,6 +209,15 @@ class KnowledgeBase:
         # Longest aliases first so that "aide au permis" wins over "permis".
         return sorted(index, key=lambda item: (-len(item[0]), item[0], item[1]))
 
+    def _build_acronym_index(self) -> Dict[str, str]:
+        """One-word aliases a caller could spell letter by letter ("pch", "cpam"), with
+        their dispositif; a word two dispositifs share is left out."""
+        owners: Dict[str, set] = {}
+        for alias, dispositif_id in self._aliases:
+            if 3 <= len(alias) <= 6 and alias.isalpha() and alias.isascii():
+                owners.setdefault(alias, set()).add(dispositif_id)
+        return {alias: ids.pop() for alias, ids in owners.items() if len(ids) == 1}
+
     def _build_fuzzy_groups(self) -> Dict[int, Tuple[List[str], List[int]]]:
         """Aliases long enough for fuzzy matching, by number of words: (aliases, their
         positions in ``_aliases``)."""
@@ -221,7 +232,8 @@ class KnowledgeBase:
     def find(self, text: str) -> List[AliasMatch]:
         """Dispositifs named in ``text``, best first (accent-, case- and typo-tolerant).
 
-        Per dispositif: its longest alias found as written; failing that, its longest alias
+        Per dispositif: its longest alias found as written, or spelled out letter by letter
+        (``knowledge.spoken_letters``); failing that, its longest alias
         close enough (``FUZZY_MIN_SCORE``) to a run of as many words of the text, when that
         run can be a misspelling of it (``plausible_typo``).
         """
@@ -231,6 +243,10 @@ class KnowledgeBase:
         for alias, dispositif_id in self._aliases:
             if dispositif_id not in matches and f" {alias} " in folded:
                 matches[dispositif_id] = AliasMatch(dispositif_id, alias, 100.0, True, alias)
+        for spoken, acronym in spelled_acronyms(words, self._acronyms):
+            dispositif_id = self._acronyms.get(acronym, "")
+            if dispositif_id and dispositif_id not in matches:
+                matches[dispositif_id] = AliasMatch(dispositif_id, acronym, 100.0, True, spoken)
         close: List[Tuple[int, float, str]] = []
         for size, (aliases, positions) in self._fuzzy_groups.items():
             windows = [" ".join(words[start : start + size]) for start in range(len(words) - size + 1)]
