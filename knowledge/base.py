@@ -9,7 +9,7 @@ import functools
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 import yaml
 from rapidfuzz import fuzz, process
@@ -212,7 +212,7 @@ class KnowledgeBase:
     def _build_acronym_index(self) -> Dict[str, str]:
         """One-word aliases a caller could spell letter by letter ("pch", "cpam"), with
         their dispositif; a word two dispositifs share is left out."""
-        owners: Dict[str, set] = {}
+        owners: Dict[str, Set[str]] = {}
         for alias, dispositif_id in self._aliases:
             if 3 <= len(alias) <= 6 and alias.isalpha() and alias.isascii():
                 owners.setdefault(alias, set()).add(dispositif_id)
