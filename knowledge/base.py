@@ -233,9 +233,9 @@ class KnowledgeBase:
         """Dispositifs named in ``text``, best first (accent-, case- and typo-tolerant).
 
         Per dispositif: its longest alias found as written, or spelled out letter by letter
-        (``knowledge.spoken_letters``); failing that, its longest alias
-        close enough (``FUZZY_MIN_SCORE``) to a run of as many words of the text, when that
-        run can be a misspelling of it (``plausible_typo``).
+        (``knowledge.spoken_letters``); failing that, its longest alias close enough
+        (``FUZZY_MIN_SCORE``) to a run of as many words of the text, when that run can be a
+        misspelling of it (``plausible_typo``).
         """
         folded = f" {fold(text)} "
         words = folded.split()
