@@ -62,3 +62,21 @@ def test_confidence_moves_and_is_not_created():
     redirected = redirect(RANKING, "permis de pêche", LOOK_ALIKES)
     assert sum(item["confidence"] for item in redirected) == pytest.approx(1.0)
     assert "ask_aide_permis" not in [item["name"] for item in redirected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["jveux placer mes economies en bourse", "le cours de bourse de mes actions", "le CAC 40 a baissé ?"],
+)
+def test_the_stock_exchange_is_not_a_grant(text):
+    ranking = [{"name": "ask_jeunesse", "confidence": 0.4}, {"name": "out_of_scope", "confidence": 0.1}]
+    assert redirect(ranking, text, LOOK_ALIKES)[0]["name"] == "out_of_scope"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["mon fils a une bourse au mérite au lycée, elle passe en bourse d'études ?", "bourse au permis à Béthune"],
+)
+def test_grants_stay_grants(text):
+    ranking = [{"name": "ask_jeunesse", "confidence": 0.4}, {"name": "out_of_scope", "confidence": 0.1}]
+    assert redirect(ranking, text, LOOK_ALIKES) is None
