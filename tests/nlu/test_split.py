@@ -52,3 +52,10 @@ def test_no_realistic_or_blind_message_is_a_training_example():
         messages += yaml.safe_load((HELDOUT_FILE.parent / name).read_text(encoding="utf-8"))["messages"]
     trained_on = [message["text"] for message in messages if comparable(message["text"]) in train]
     assert trained_on == [], "a test message must not be in data/nlu"
+
+
+def test_no_heldout_message_has_two_intents():
+    intents = {}
+    for intent, example in heldout_examples():
+        intents.setdefault(plain_text(example).lower(), set()).add(intent)
+    assert {text: labels for text, labels in intents.items() if len(labels) > 1} == {}
