@@ -40,6 +40,10 @@ CUES = load_cues()
         ("euh j'ai nulle part où dormir", "shelter"),
         ("ma mère m'a mise à la porte ce soir", "shelter"),
         ("jvais devoir dormir dans ma voiture ce soir", "shelter"),
+        ("euh ma grand-mère elle est tombée dans les pommes dans la cuisine", "medical"),
+        ("mon voisin a pris un coup de couteau il saigne de la tête", "medical"),
+        ("on a tous mal au crâne, je crois qu'on est intoxiqués par le poêle", "medical"),
+        ("le petit a bu du produit vaisselle, faut appeler le centre antipoison ?", "medical"),
     ],
 )
 def test_distress_is_recognised_typed_or_spoken(text, kind):
@@ -63,6 +67,9 @@ def test_distress_is_recognised_typed_or_spoken(text, kind):
         "on doit partir dans deux mois, on va se retrouver à la rue",
         "j'ai reçu un commandement de quitter les lieux",
         "le 115 c'est pour qui ?",
+        "mon fils est tombé dans la piscine de Calais au club, il faut une licence ?",
+        "y a des travaux sur les voies entre Arras et Lens ?",
+        "je me suis coupé les cheveux, j'ai besoin d'une photo d'identité",
     ],
 )
 def test_ordinary_questions_are_not_emergencies(text):
