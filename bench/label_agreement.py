@@ -15,21 +15,14 @@ from collections import Counter
 from pathlib import Path
 from typing import Dict, List, Tuple
 
-import yaml
-
-from bench.split_heldout import HELDOUT_FILE, examples_of, plain_text
+from bench.split_heldout import HELDOUT_FILE, heldout_examples, plain_text
 
 SECOND_ANNOTATOR_FILE = HELDOUT_FILE.with_name("heldout_second_annotator.tsv")
 
 
 def heldout_labels(path: Path = HELDOUT_FILE) -> Dict[str, str]:
     """Plain text → intent for every held-out message."""
-    labels: Dict[str, str] = {}
-    for item in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
-        if "intent" in item:
-            for example in examples_of(item["examples"]):
-                labels[plain_text(example)] = item["intent"]
-    return labels
+    return {plain_text(example): intent for intent, example in heldout_examples(path)}
 
 
 def second_labels(path: Path = SECOND_ANNOTATOR_FILE) -> Dict[str, str]:

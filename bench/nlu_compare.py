@@ -42,7 +42,7 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
 
 from actions.understanding import ATTRIBUTE_INTENTS, resolve_dispositif  # noqa: E402
-from bench.split_heldout import HELDOUT_FILE, examples_of, plain_text  # noqa: E402
+from bench.split_heldout import heldout_examples, plain_text  # noqa: E402
 from bot.nlu.knowledge_entities import knowledge_entities  # noqa: E402
 from knowledge.base import get_knowledge_base  # noqa: E402
 
@@ -95,9 +95,8 @@ class Result:
 
 def load_samples() -> List[Sample]:
     samples = []
-    for item in yaml.safe_load(HELDOUT_FILE.read_text(encoding="utf-8"))["nlu"]:
-        for example in examples_of(item["examples"]):
-            samples.append(Sample(plain_text(example), item["intent"]))
+    for intent, example in heldout_examples():
+        samples.append(Sample(plain_text(example), intent))
     for message in yaml.safe_load(REALISTIC_FILE.read_text(encoding="utf-8"))["messages"]:
         samples.append(Sample(message["text"], message["intent"], message.get("dispositif"), message.get("channel", "web")))
     for message in yaml.safe_load(BLIND_FILE.read_text(encoding="utf-8"))["messages"]:

@@ -13,7 +13,7 @@ import hashlib
 import re
 import sys
 from pathlib import Path
-from typing import Dict, List, Tuple
+from typing import Dict, Iterator, List, Tuple
 
 import yaml
 
@@ -38,6 +38,14 @@ def examples_of(block: str) -> List[str]:
     return [line[2:].strip() for line in block.splitlines() if line.startswith("- ")]
 
 
+def heldout_examples(path: Path = HELDOUT_FILE) -> Iterator[Tuple[str, str]]:
+    """(intent, example as written, annotations included) for every held-out example."""
+    for item in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
+        if "intent" in item:
+            for example in examples_of(item["examples"]):
+                yield item["intent"], example
+
+
 def literal_block(examples: List[str]) -> str:
     return "".join(f"      - {example}\n" for example in examples)
 
@@ -55,8 +63,8 @@ def render_nlu(items: List[Tuple[str, str, List[str]]]) -> str:
 def split() -> Dict[str, int]:
     heldout: Dict[str, List[str]] = {}
     if HELDOUT_FILE.exists():
-        for item in yaml.safe_load(HELDOUT_FILE.read_text(encoding="utf-8")).get("nlu", []):
-            heldout.setdefault(item["intent"], []).extend(examples_of(item["examples"]))
+        for intent, example in heldout_examples():
+            heldout.setdefault(intent, []).append(example)
     moved = 0
     for path in sorted(TRAINING_DIR.glob("*.yml")):
         document = yaml.safe_load(path.read_text(encoding="utf-8"))

@@ -7,7 +7,14 @@ from pathlib import Path
 
 import yaml
 
-from bench.split_heldout import HELDOUT_FILE, TRAINING_DIR, examples_of, is_heldout, plain_text
+from bench.split_heldout import (
+    HELDOUT_FILE,
+    TRAINING_DIR,
+    examples_of,
+    heldout_examples,
+    is_heldout,
+    plain_text,
+)
 
 
 def training_examples():
@@ -16,12 +23,6 @@ def training_examples():
             if "intent" in item:
                 for example in examples_of(item["examples"]):
                     yield item["intent"], example
-
-
-def heldout_examples():
-    for item in yaml.safe_load(HELDOUT_FILE.read_text(encoding="utf-8"))["nlu"]:
-        for example in examples_of(item["examples"]):
-            yield item["intent"], example
 
 
 def test_no_training_example_belongs_to_the_heldout_split():
